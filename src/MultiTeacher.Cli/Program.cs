@@ -1,1 +1,9 @@
-return 0;
+using System.CommandLine;
+using MultiTeacher.Cli.Commands;
+
+var root = new RootCommand(
+    "MultiTeacher: distil an ensemble of teacher networks into one small student, on actors, " +
+    "in one process or across machines through RabbitMQ.");
+root.Subcommands.Add(BenchCommand.Create());
+
+return await root.Parse(args).InvokeAsync();
