@@ -38,7 +38,7 @@ install_packages() {
 }
 
 build() {
-  (cd "$root" && dotnet build MultiTeacher.sln -c Release -nologo -clp:ErrorsOnly -v:q "$@")
+  (cd "$root" && dotnet build MultiTeacher.sln -c Release -nologo -clp:"ErrorsOnly;NoSummary" -v:q "$@")
 }
 
 build_if_needed() {
@@ -47,7 +47,7 @@ build_if_needed() {
     return 0
   fi
   say "building (Release)"
-  (cd "$root" && dotnet build src/MultiTeacher.Cli/MultiTeacher.Cli.csproj -c Release -nologo -clp:ErrorsOnly -v:q) >&2
+  (cd "$root" && dotnet build src/MultiTeacher.Cli/MultiTeacher.Cli.csproj -c Release -nologo -clp:"ErrorsOnly;NoSummary" -v:q) >&2
 }
 
 # Sums the TRX files of one run into the line "N passed, N failed[, N skipped]".
