@@ -1,0 +1,102 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace MultiTeacher.Core.Layers;
+
+/// <summary>
+/// The lowering of a stride-1 convolution to a matrix product. The column matrix has one row per (channel, kernel
+/// row, kernel column) and one column per (image, output row, output column): K × (B·Ho·Wo).
+/// </summary>
+public readonly record struct Im2Col(int Batch, int Channels, int Height, int Width, int KernelHeight, int KernelWidth, int Padding)
+{
+    /// <summary>Output height.</summary>
+    public int OutHeight => Height + 2 * Padding - KernelHeight + 1;
+
+    /// <summary>Output width.</summary>
+    public int OutWidth => Width + 2 * Padding - KernelWidth + 1;
+
+    /// <summary>Rows of the column matrix: C·kh·kw.</summary>
+    public int Rows => Channels * KernelHeight * KernelWidth;
+
+    /// <summary>Columns of the column matrix: B·Ho·Wo.</summary>
+    public int Columns => Batch * OutHeight * OutWidth;
+
+    /// <summary>Fills <paramref name="columns"/> (Rows × Columns) from <paramref name="input"/> (B, C, H, W).</summary>
+    public void Lower(ReadOnlySpan<float> input, Span<float> columns)
+    {
+        var (ho, wo, n, plane) = (OutHeight, OutWidth, Columns, OutHeight * OutWidth);
+        for (var c = 0; c < Channels; c++)
+        {
+            for (var ki = 0; ki < KernelHeight; ki++)
+            {
+                for (var kj = 0; kj < KernelWidth; kj++)
+                {
+                    var row = columns.Slice(((c * KernelHeight + ki) * KernelWidth + kj) * n, n);
+                    var (first, last) = ValidColumns(kj, wo);
+                    for (var b = 0; b < Batch; b++)
+                    {
+                        var image = input.Slice((b * Channels + c) * Height * Width, Height * Width);
+                        for (var oh = 0; oh < ho; oh++)
+                        {
+                            var dst = row.Slice(b * plane + oh * wo, wo);
+                            var ih = oh + ki - Padding;
+                            if (ih < 0 || ih >= Height || first >= last)
+                            {
+                                dst.Clear();
+                                continue;
+                            }
+
+                            dst[..first].Clear();
+                            image.Slice(ih * Width + first + kj - Padding, last - first).CopyTo(dst[first..last]);
+                            dst[last..].Clear();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds <paramref name="columns"/> (Rows × Columns) back into <paramref name="input"/> (B, C, H, W), the adjoint of <see cref="Lower"/>.</summary>
+    public void Raise(ReadOnlySpan<float> columns, Span<float> input)
+    {
+        var (ho, wo, n, plane) = (OutHeight, OutWidth, Columns, OutHeight * OutWidth);
+        for (var c = 0; c < Channels; c++)
+        {
+            for (var ki = 0; ki < KernelHeight; ki++)
+            {
+                for (var kj = 0; kj < KernelWidth; kj++)
+                {
+                    var row = columns.Slice(((c * KernelHeight + ki) * KernelWidth + kj) * n, n);
+                    var (first, last) = ValidColumns(kj, wo);
+                    if (first >= last)
+                    {
+                        continue;
+                    }
+
+                    for (var b = 0; b < Batch; b++)
+                    {
+                        var image = input.Slice((b * Channels + c) * Height * Width, Height * Width);
+                        for (var oh = 0; oh < ho; oh++)
+                        {
+                            var ih = oh + ki - Padding;
+                            if (ih < 0 || ih >= Height)
+                            {
+                                continue;
+                            }
+
+                            var dst = image.Slice(ih * Width + first + kj - Padding, last - first);
+                            TensorPrimitives.Add(dst, row.Slice(b * plane + oh * wo + first, last - first), dst);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The output columns [first, last) whose input column lies inside the image for kernel column kj.</summary>
+    private (int First, int Last) ValidColumns(int kj, int wo)
+    {
+        var first = Math.Max(0, Padding - kj);
+        var last = Math.Min(wo, Width + Padding - kj);
+        return (first, Math.Max(first, last));
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+
+namespace MultiTeacher.Core.Models;
+
+/// <summary>The family of an architecture string.</summary>
+public enum ArchitectureKind
+{
+    /// <summary><c>mlp:784-1200-1200-10[?dropout=p]</c>: dense layers with ReLU between them.</summary>
+    Mlp,
+
+    /// <summary><c>cnn:C1-C2-H[?classes=n]</c>: two 3×3 convolutions with pooling, then two dense layers; 1×28×28 inputs.</summary>
+    Cnn,
+}
+
+/// <summary>
+/// A parsed architecture string. <c>mlp:784-1200-1200-10</c> is Dense, ReLU, Dense, ReLU, Dense (with
+/// <c>?dropout=0.2</c>, a Dropout after each hidden ReLU); <c>cnn:32-64-128</c> is Conv2d(1→32, 3×3), ReLU, MaxPool 2,
+/// Conv2d(32→64, 3×3), ReLU, MaxPool 2, Flatten, Dense(1600→128), ReLU, Dense(128→10).
+/// </summary>
+public sealed record Architecture(string Text, ArchitectureKind Kind, int[] Sizes, float Dropout, int[] InputShape, int Classes)
+{
+    private const string Expected = "expected 'mlp:IN-H1-...-OUT[?dropout=p]' or 'cnn:C1-C2-HIDDEN[?classes=N]'";
+
+    /// <summary>Number of input features per sample.</summary>
+    public int InputSize => Tensors.ShapeText.Product(InputShape);
+
+    /// <summary>Parses an architecture string; throws <see cref="ArchitectureException"/> naming the problem.</summary>
+    public static Architecture Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            throw new ArchitectureException($"architecture '{text}' has no kind: {Expected}");
+        }
+
+        var kind = text[..colon];
+        var rest = text[(colon + 1)..];
+        var query = rest.IndexOf('?', StringComparison.Ordinal);
+        var sizesText = query < 0 ? rest : rest[..query];
+        var options = ParseOptions(text, query < 0 ? "" : rest[(query + 1)..]);
+        var sizes = ParseSizes(text, sizesText);
+
+        return kind switch
+        {
+            "mlp" => Mlp(text, sizes, options),
+            "cnn" => Cnn(text, sizes, options),
+            _ => throw new ArchitectureException($"architecture '{text}' has unknown kind '{kind}': {Expected}"),
+        };
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+
+    private static Architecture Mlp(string text, int[] sizes, Dictionary<string, string> options)
+    {
+        if (sizes.Length < 2)
+        {
+            throw new ArchitectureException($"architecture '{text}': an mlp needs at least an input and an output size, {Expected}");
+        }
+
+        var dropout = 0f;
+        foreach (var (key, value) in options)
+        {
+            if (key != "dropout")
+            {
+                throw new ArchitectureException($"architecture '{text}': unknown option '{key}' for mlp (known: dropout)");
+            }
+
+            if (!float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out dropout) || !(dropout >= 0 && dropout < 1))
+            {
+                throw new ArchitectureException($"architecture '{text}': dropout must be a number in [0, 1), got '{value}'");
+            }
+        }
+
+        return new Architecture(text, ArchitectureKind.Mlp, sizes, dropout, [sizes[0]], sizes[^1]);
+    }
+
+    private static Architecture Cnn(string text, int[] sizes, Dictionary<string, string> options)
+    {
+        if (sizes.Length != 3)
+        {
+            throw new ArchitectureException($"architecture '{text}': a cnn has exactly three sizes (two channel counts and a hidden size), got {sizes.Length}");
+        }
+
+        var classes = 10;
+        foreach (var (key, value) in options)
+        {
+            if (key != "classes")
+            {
+                throw new ArchitectureException($"architecture '{text}': unknown option '{key}' for cnn (known: classes)");
+            }
+
+            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out classes) || classes < 2)
+            {
+                throw new ArchitectureException($"architecture '{text}': classes must be an integer of at least 2, got '{value}'");
+            }
+        }
+
+        return new Architecture(text, ArchitectureKind.Cnn, sizes, 0f, [1, 28, 28], classes);
+    }
+
+    private static int[] ParseSizes(string text, string sizesText)
+    {
+        var parts = sizesText.Split('-');
+        var sizes = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
+            {
+                throw new ArchitectureException($"architecture '{text}': size '{parts[i]}' is not a positive integer");
+            }
+        }
+
+        return sizes;
+    }
+
+    private static Dictionary<string, string> ParseOptions(string text, string query)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new ArchitectureException($"architecture '{text}': option '{pair}' is not of the form key=value");
+            }
+
+            options[pair[..eq]] = pair[(eq + 1)..];
+        }
+
+        return options;
+    }
+}
