@@ -60,7 +60,7 @@ public sealed class Conv2d : Layer
         _lowering = new Im2Col(batch, _inChannels, InputShape[1], InputShape[2], _kernel, _kernel, _padding);
         var (k, n, plane) = (_lowering.Rows, _lowering.Columns, OutputShape[1] * OutputShape[2]);
         _columns.Reshape(k, n);
-        _lowering.Lower(input.Span, _columns.Span);
+        _lowering.Lower(input.Buffer, _columns.Buffer);
         _product.Reshape(_outChannels, n);
         Gemm.Sgemm(false, false, _outChannels, n, k, 1f, p.Value(_weight!), k, _columns.Span, n, 0f, _product.Span, n);
 
@@ -111,7 +111,7 @@ public sealed class Conv2d : Layer
             _gradColumns.Reshape(k, n);
             Gemm.Sgemm(true, false, k, n, _outChannels, 1f, p.Value(_weight!), k, dz, n, 0f, _gradColumns.Span, n);
             _gradInput.Span.Clear();
-            _lowering.Raise(_gradColumns.Span, _gradInput.Span);
+            _lowering.Raise(_gradColumns.Buffer, _gradInput.Buffer);
         }
 
         return _gradInput;

@@ -1,10 +1,12 @@
+using MultiTeacher.Core.Numerics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MultiTeacher.Core.Layers;
 
 /// <summary>
 /// The lowering of a stride-1 convolution to a matrix product. The column matrix has one row per (channel, kernel
-/// row, kernel column) and one column per (image, output row, output column): K × (B·Ho·Wo).
+/// row, kernel column) and one column per (image, output row, output column): K × (B·Ho·Wo). Work is split over
+/// (channel, image) pairs, which touch disjoint parts of both matrices, on <see cref="Gemm.Threads"/> threads.
 /// </summary>
 public readonly record struct Im2Col(int Batch, int Channels, int Height, int Width, int KernelHeight, int KernelWidth, int Padding)
 {
@@ -21,71 +23,79 @@ public readonly record struct Im2Col(int Batch, int Channels, int Height, int Wi
     public int Columns => Batch * OutHeight * OutWidth;
 
     /// <summary>Fills <paramref name="columns"/> (Rows × Columns) from <paramref name="input"/> (B, C, H, W).</summary>
-    public void Lower(ReadOnlySpan<float> input, Span<float> columns)
+    public void Lower(float[] input, float[] columns)
+    {
+        var self = this;
+        ParallelRange.For(Channels * Batch, (long)Rows * Columns, (first, end) => self.Lower(input, columns, first, end));
+    }
+
+    /// <summary>Adds <paramref name="columns"/> (Rows × Columns) into <paramref name="input"/> (B, C, H, W): the adjoint of <see cref="Lower(float[], float[])"/>.</summary>
+    public void Raise(float[] columns, float[] input)
+    {
+        var self = this;
+        ParallelRange.For(Channels * Batch, (long)Rows * Columns, (first, end) => self.Raise(columns, input, first, end));
+    }
+
+    private void Lower(ReadOnlySpan<float> input, Span<float> columns, int firstPair, int endPair)
     {
         var (ho, wo, n, plane) = (OutHeight, OutWidth, Columns, OutHeight * OutWidth);
-        for (var c = 0; c < Channels; c++)
+        for (var pair = firstPair; pair < endPair; pair++)
         {
+            var (c, b) = Math.DivRem(pair, Batch);
+            var image = input.Slice((b * Channels + c) * Height * Width, Height * Width);
             for (var ki = 0; ki < KernelHeight; ki++)
             {
                 for (var kj = 0; kj < KernelWidth; kj++)
                 {
-                    var row = columns.Slice(((c * KernelHeight + ki) * KernelWidth + kj) * n, n);
+                    var block = columns.Slice(((c * KernelHeight + ki) * KernelWidth + kj) * n + b * plane, plane);
                     var (first, last) = ValidColumns(kj, wo);
-                    for (var b = 0; b < Batch; b++)
+                    for (var oh = 0; oh < ho; oh++)
                     {
-                        var image = input.Slice((b * Channels + c) * Height * Width, Height * Width);
-                        for (var oh = 0; oh < ho; oh++)
+                        var dst = block.Slice(oh * wo, wo);
+                        var ih = oh + ki - Padding;
+                        if (ih < 0 || ih >= Height || first >= last)
                         {
-                            var dst = row.Slice(b * plane + oh * wo, wo);
-                            var ih = oh + ki - Padding;
-                            if (ih < 0 || ih >= Height || first >= last)
-                            {
-                                dst.Clear();
-                                continue;
-                            }
-
-                            dst[..first].Clear();
-                            image.Slice(ih * Width + first + kj - Padding, last - first).CopyTo(dst[first..last]);
-                            dst[last..].Clear();
+                            dst.Clear();
+                            continue;
                         }
+
+                        dst[..first].Clear();
+                        image.Slice(ih * Width + first + kj - Padding, last - first).CopyTo(dst[first..last]);
+                        dst[last..].Clear();
                     }
                 }
             }
         }
     }
 
-    /// <summary>Adds <paramref name="columns"/> (Rows × Columns) back into <paramref name="input"/> (B, C, H, W), the adjoint of <see cref="Lower"/>.</summary>
-    public void Raise(ReadOnlySpan<float> columns, Span<float> input)
+    private void Raise(ReadOnlySpan<float> columns, Span<float> input, int firstPair, int endPair)
     {
         var (ho, wo, n, plane) = (OutHeight, OutWidth, Columns, OutHeight * OutWidth);
-        for (var c = 0; c < Channels; c++)
+        for (var pair = firstPair; pair < endPair; pair++)
         {
+            var (c, b) = Math.DivRem(pair, Batch);
+            var image = input.Slice((b * Channels + c) * Height * Width, Height * Width);
             for (var ki = 0; ki < KernelHeight; ki++)
             {
                 for (var kj = 0; kj < KernelWidth; kj++)
                 {
-                    var row = columns.Slice(((c * KernelHeight + ki) * KernelWidth + kj) * n, n);
+                    var block = columns.Slice(((c * KernelHeight + ki) * KernelWidth + kj) * n + b * plane, plane);
                     var (first, last) = ValidColumns(kj, wo);
                     if (first >= last)
                     {
                         continue;
                     }
 
-                    for (var b = 0; b < Batch; b++)
+                    for (var oh = 0; oh < ho; oh++)
                     {
-                        var image = input.Slice((b * Channels + c) * Height * Width, Height * Width);
-                        for (var oh = 0; oh < ho; oh++)
+                        var ih = oh + ki - Padding;
+                        if (ih < 0 || ih >= Height)
                         {
-                            var ih = oh + ki - Padding;
-                            if (ih < 0 || ih >= Height)
-                            {
-                                continue;
-                            }
-
-                            var dst = image.Slice(ih * Width + first + kj - Padding, last - first);
-                            TensorPrimitives.Add(dst, row.Slice(b * plane + oh * wo + first, last - first), dst);
+                            continue;
                         }
+
+                        var dst = image.Slice(ih * Width + first + kj - Padding, last - first);
+                        TensorPrimitives.Add(dst, block.Slice(oh * wo + first, last - first), dst);
                     }
                 }
             }
