@@ -32,10 +32,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--models", nargs="*", default=MODELS)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    for arch in MODELS:
+    for arch in args.models:
         model = build(arch)
         shape = input_shape(arch)
         x_inf = torch.rand(256, *shape)

@@ -17,6 +17,8 @@ internal static class NeuralNetBench
     private const int InferenceBatch = 256;
     private const int TrainingBatch = 128;
 
+    private static readonly JsonSerializerOptions s_json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     /// <summary>The models of the table, with PyTorch's figures measured on a 2-core machine for reference.</summary>
     public static readonly string[] Models = ["mlp:784-1200-1200-10", "cnn:32-64-128", "mlp:784-64-10"];
 
@@ -26,15 +28,16 @@ internal static class NeuralNetBench
         var seconds = new Option<double>("--seconds") { Description = "Seconds measured per model and mode.", DefaultValueFactory = _ => 2.0 };
         var threads = new Option<int>("--threads") { Description = "Threads for GEMM.", DefaultValueFactory = _ => 2 };
         var gemm = new Option<string?>("--gemm") { Description = "GEMM backend: openblas or managed (default: openblas when installed)." };
+        var pytorch = new Option<bool>("--pytorch") { Description = "Also run tests/pytorch/bench_nn.py (Debian's python3-torch) in the same run and report the ratios." };
         var models = new Option<string[]>("--model") { Description = "Architecture strings to measure (default: the three reference models).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("nn", "Samples/s of inference (batch 256) and of an Adam training step (batch 128). " +
-            "Compare with: /usr/bin/python3 tests/pytorch/bench_nn.py") { json, seconds, threads, gemm, models };
+            "With --pytorch, PyTorch's figures are measured beside ours.") { json, seconds, threads, gemm, pytorch, models };
         command.SetAction(parse => Run(parse.GetValue(json), parse.GetValue(seconds), parse.GetValue(threads),
-            parse.GetValue(gemm), parse.GetValue(models) is { Length: > 0 } m ? m : Models));
+            parse.GetValue(gemm), parse.GetValue(pytorch), parse.GetValue(models) is { Length: > 0 } m ? m : Models));
         return command;
     }
 
-    private static int Run(bool json, double seconds, int threads, string? gemm, string[] models)
+    private static int Run(bool json, double seconds, int threads, string? gemm, bool pytorch, string[] models)
     {
         if (gemm is not null)
         {
@@ -42,23 +45,45 @@ internal static class NeuralNetBench
         }
 
         Gemm.Threads = threads;
-        var table = new Table().AddColumns("model", "params", "inference samples/s", "training samples/s");
-        foreach (var arch in models)
+        var results = models.Select(arch => Measure(arch, seconds, threads)).ToList();
+        if (pytorch)
         {
-            var result = Measure(arch, seconds, threads);
+            var reference = PyTorchBench.Run(models, seconds, threads);
+            results = results.Select(r => reference.TryGetValue(r.model, out var p) ? r with
+            {
+                pytorch_infer_samples_per_s = p.Infer,
+                pytorch_train_samples_per_s = p.Train,
+                infer_ratio = Math.Round(r.infer_samples_per_s / p.Infer, 2),
+                train_ratio = Math.Round(r.train_samples_per_s / p.Train, 2),
+            } : r).ToList();
+        }
+
+        var table = new Table().AddColumns("model", "params", "infer/s", "train/s");
+        if (pytorch)
+        {
+            table.AddColumns("torch infer/s", "torch train/s", "× infer", "× train");
+        }
+
+        foreach (var result in results)
+        {
             if (json)
             {
-                Console.WriteLine(JsonSerializer.Serialize(result));
+                Console.WriteLine(JsonSerializer.Serialize(result, s_json));
+                continue;
             }
-            else
+
+            var cells = new List<string> { result.model, $"{result.@params:N0}", $"{result.infer_samples_per_s:N0}", $"{result.train_samples_per_s:N0}" };
+            if (pytorch)
             {
-                table.AddRow(arch, $"{result.@params:N0}", $"{result.infer_samples_per_s:N0}", $"{result.train_samples_per_s:N0}");
+                cells.AddRange([$"{result.pytorch_infer_samples_per_s:N0}", $"{result.pytorch_train_samples_per_s:N0}", $"{result.infer_ratio:F2}×", $"{result.train_ratio:F2}×"]);
             }
+
+            table.AddRow(cells.ToArray());
         }
 
         if (!json)
         {
-            table.Caption($"GEMM: {Gemm.Current.Name}, {threads} threads");
+            table.Caption($"samples/s; batch {InferenceBatch} inference, batch {TrainingBatch} Adam step; GEMM: {Gemm.Current.Name}, {threads} threads");
             AnsiConsole.Write(table);
         }
 
@@ -108,6 +133,15 @@ internal static class NeuralNetBench
     }
 
 #pragma warning disable IDE1006 // JSON field names follow the contract
-    private sealed record BenchResult(string model, int @params, double infer_samples_per_s, double train_samples_per_s, int threads, string gemm);
+    private sealed record BenchResult(string model, int @params, double infer_samples_per_s, double train_samples_per_s, int threads, string gemm)
+    {
+        public double? pytorch_infer_samples_per_s { get; init; }
+
+        public double? pytorch_train_samples_per_s { get; init; }
+
+        public double? infer_ratio { get; init; }
+
+        public double? train_ratio { get; init; }
+    }
 #pragma warning restore IDE1006
 }
