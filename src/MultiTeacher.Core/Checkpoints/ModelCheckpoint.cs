@@ -1,0 +1,95 @@
+using System.Globalization;
+using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Models;
+
+namespace MultiTeacher.Core.Checkpoints;
+
+/// <summary>
+/// Saves and loads models as safetensors files that PyTorch reads: one tensor per <c>state_dict()</c> entry of the
+/// equivalent <c>torch.nn.Sequential</c> (<c>0.weight</c>, <c>0.bias</c>, ...), and the architecture string in
+/// <c>__metadata__["arch"]</c> beside <c>classes</c>, <c>params</c> and whatever the caller adds (dataset, seed, metrics).
+/// </summary>
+public static class ModelCheckpoint
+{
+    /// <summary>Metadata key of the architecture string.</summary>
+    public const string ArchitectureKey = "arch";
+
+    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically, with <paramref name="metadata"/>.</summary>
+    public static void Save(Model model, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var values = model.Parameters.Values;
+        var tensors = model.Parameters.Parameters
+            .Select(p => new SafetensorsTensor(p.Name, p.Shape, values.AsMemory(p.Offset, p.Length)))
+            .ToList();
+        Safetensors.Write(path, tensors, MetadataOf(model, metadata));
+    }
+
+    /// <summary>The metadata written with a model: the caller's, plus <c>arch</c>, <c>classes</c> and <c>params</c>.</summary>
+    public static Dictionary<string, string> MetadataOf(Model model, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var all = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        all[ArchitectureKey] = model.Architecture.Text;
+        all["classes"] = model.Classes.ToString(CultureInfo.InvariantCulture);
+        all["params"] = model.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+        return all;
+    }
+
+    /// <summary>Reads a model file: builds the model of its <c>arch</c> metadata and loads its weights.</summary>
+    /// <exception cref="DataFormatException">The file is corrupt, has no architecture, or its tensors do not match it.</exception>
+    public static LoadedModel Load(string path)
+    {
+        var file = Safetensors.Read(path);
+        if (!file.Metadata.TryGetValue(ArchitectureKey, out var arch))
+        {
+            throw new DataFormatException(path,
+                $"no '{ArchitectureKey}' in __metadata__: expected the architecture string (for example mlp:784-64-10), found keys [{string.Join(", ", file.Metadata.Keys)}]", null);
+        }
+
+        Model model;
+        try
+        {
+            model = Model.Create(arch, 0);
+        }
+        catch (ArchitectureException e)
+        {
+            throw new DataFormatException(path, e.Message, e);
+        }
+
+        LoadInto(model, file);
+        return new LoadedModel(model, file.Metadata, path);
+    }
+
+    /// <summary>Copies the tensors of <paramref name="file"/> into <paramref name="model"/>, checking names and shapes.</summary>
+    /// <exception cref="DataFormatException">A tensor is missing, extra, or of another shape; the message names both sides.</exception>
+    public static void LoadInto(Model model, SafetensorsFile file)
+    {
+        var expected = model.Parameters.Parameters;
+        var extra = file.Tensors.Select(t => t.Name).Except(expected.Select(p => p.Name)).ToList();
+        if (extra.Count > 0)
+        {
+            throw new DataFormatException(file.Source,
+                $"tensors [{string.Join(", ", extra)}] are not parameters of {model.Architecture} (expected [{string.Join(", ", expected.Select(p => p.Name))}])", null);
+        }
+
+        foreach (var parameter in expected)
+        {
+            if (!file.TryGetTensor(parameter.Name, out var tensor))
+            {
+                throw new DataFormatException(file.Source, $"tensor '{parameter.Name}' of {model.Architecture} is missing", null);
+            }
+
+            if (!tensor.Shape.SequenceEqual(parameter.Shape))
+            {
+                throw new DataFormatException(file.Source,
+                    $"tensor '{parameter.Name}' has shape [{string.Join(", ", tensor.Shape)}], {model.Architecture} expects [{string.Join(", ", parameter.Shape)}]", null);
+            }
+
+            tensor.Data.Span.CopyTo(model.Parameters.Value(parameter));
+        }
+    }
+}

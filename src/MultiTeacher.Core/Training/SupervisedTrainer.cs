@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Losses;
+using MultiTeacher.Core.Models;
+using MultiTeacher.Core.Optimizers;
+using MultiTeacher.Core.Tensors;
+
+namespace MultiTeacher.Core.Training;
+
+/// <summary>
+/// Trains a model on labelled data: mini-batches over a per-epoch seeded permutation, dropout on in training only,
+/// evaluation after each epoch. For a seed and a thread count the result is the same, bit for bit.
+/// </summary>
+public sealed class SupervisedTrainer
+{
+    private readonly TrainingOptions _options;
+    private readonly TrainingStep _step;
+
+    /// <summary>Creates a trainer for <paramref name="model"/>.</summary>
+    public SupervisedTrainer(Model model, TrainingOptions options)
+    {
+        options.Validate();
+        _options = options;
+        Model = model;
+        var optimizer = Optimizer.Create(options.Optimizer, model.Parameters, options.LearningRate, options.Momentum, options.WeightDecay);
+        _step = new TrainingStep(model, optimizer, new DistillationLoss(1f, 0f));
+    }
+
+    /// <summary>The model being trained.</summary>
+    public Model Model { get; }
+
+    /// <summary>
+    /// Runs every epoch on <paramref name="train"/>, evaluating on <paramref name="test"/> (when given) after each.
+    /// Cancellation stops between batches with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public IReadOnlyList<EpochSummary> Train(Dataset train, Dataset? test, Action<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        DataCompatibility.Check(Model.Architecture, train, "model");
+        if (test is not null)
+        {
+            DataCompatibility.Check(Model.Architecture, test, "model");
+        }
+
+        var batchSize = Math.Min(_options.BatchSize, train.Count);
+        var batches = (train.Count + batchSize - 1) / batchSize;
+        var inputs = new Tensor(batchSize, train.Features);
+        var labels = new int[batchSize];
+        var summaries = new List<EpochSummary>();
+        var clock = Stopwatch.StartNew();
+        long samples = 0;
+        for (var epoch = 1; epoch <= _options.Epochs; epoch++)
+        {
+            var epochStart = clock.Elapsed;
+            var order = ShardPlanner.EpochPermutation(_options.Seed, epoch, train.Count);
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            for (var b = 0; b < batches; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var rows = order.AsSpan(b * batchSize, Math.Min(batchSize, train.Count - b * batchSize));
+                inputs.Reshape(rows.Length, train.Features);
+                train.GatherRows(rows, inputs.Span, labels);
+                var value = _step.Run(inputs, labels.AsSpan(0, rows.Length), []);
+                lossSum += value.Total * rows.Length;
+                correct += Evaluator.CountCorrect(_step.LastLogits!.Span, labels.AsSpan(0, rows.Length), Model.Classes);
+                seen += rows.Length;
+                samples += rows.Length;
+                progress?.Invoke(new TrainingProgress(epoch, _options.Epochs, b + 1, batches, lossSum / seen,
+                    (double)correct / seen, samples / clock.Elapsed.TotalSeconds, clock.Elapsed));
+            }
+
+            double? testAccuracy = test is null ? null : Evaluator.Evaluate(Model, test).Accuracy;
+            summaries.Add(new EpochSummary(epoch, lossSum / seen, (double)correct / seen, testAccuracy,
+                (clock.Elapsed - epochStart).TotalSeconds));
+        }
+
+        return summaries;
+    }
+}
