@@ -3,6 +3,12 @@
 build(arch)  -> torch.nn.Sequential equal to the C# model of that architecture string
 load(path)   -> that Sequential with the weights of a MultiTeacher safetensors file (read with numpy alone)
 save(model, arch, path, metadata) -> a safetensors file MultiTeacher can load
+read_idx(path)        -> numpy array of an IDX file (gzip or raw)
+evaluate(model, data_dir, split) -> test accuracy, computed as `mt eval` does (pixels / 255)
+
+Command line (Debian's python3-torch):
+  /usr/bin/python3 src/python/multiteacher_torch.py eval FILE.safetensors [--data DIR] [--split test]
+  /usr/bin/python3 src/python/multiteacher_torch.py params ARCH...
 
 Architecture strings:
   mlp:784-1200-1200-10            Linear, ReLU, Linear, ReLU, Linear
@@ -107,7 +113,63 @@ def save(model, arch, path, metadata=None):
     write_safetensors(path, {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}, meta)
 
 
+def read_idx(path):
+    import gzip
+    with open(path, "rb") as f:
+        blob = f.read()
+    if blob[:2] == b"\x1f\x8b":
+        blob = gzip.decompress(blob)
+    dims = blob[3]
+    shape = struct.unpack(">" + "I" * dims, blob[4:4 + 4 * dims])
+    return np.frombuffer(blob[4 + 4 * dims:], dtype=np.uint8).reshape(shape)
+
+
+def load_split(data_dir, split):
+    import os
+    prefix = "train" if split == "train" else "t10k"
+    def find(kind):
+        for name in (f"{prefix}-{kind}-idx{3 if kind == 'images' else 1}-ubyte.gz", f"{prefix}-{kind}-idx{3 if kind == 'images' else 1}-ubyte"):
+            path = os.path.join(data_dir, name)
+            if os.path.exists(path):
+                return path
+        raise FileNotFoundError(f"no {prefix} {kind} IDX file in {data_dir}")
+    images = torch.from_numpy(read_idx(find("images")).astype(np.float32)).div(255)
+    labels = torch.from_numpy(read_idx(find("labels")).astype(np.int64))
+    return images, labels
+
+
+def evaluate(model, data_dir="/usr/share/datasets/fashion-mnist", split="test", arch=None):
+    images, labels = load_split(data_dir, split)
+    shape = input_shape(arch) if arch else (images.shape[1] * images.shape[2],)
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for i in range(0, len(labels), 1000):
+            x = images[i:i + 1000].reshape(-1, *shape)
+            correct += (model(x).argmax(1) == labels[i:i + 1000]).sum().item()
+    return correct / len(labels)
+
+
+def main(argv):
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    ev = sub.add_parser("eval")
+    ev.add_argument("file")
+    ev.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ev.add_argument("--split", default="test")
+    pa = sub.add_parser("params")
+    pa.add_argument("arch", nargs="+")
+    args = parser.parse_args(argv)
+    if args.command == "eval":
+        _, metadata = read_safetensors(args.file)
+        model = load(args.file)
+        accuracy = evaluate(model, args.data, args.split, metadata["arch"])
+        print(json.dumps({"file": args.file, "arch": metadata["arch"], "accuracy": accuracy}))
+    else:
+        for a in args.arch:
+            print(a, sum(p.numel() for p in build(a).parameters()))
+
+
 if __name__ == "__main__":
-    for a in sys.argv[1:]:
-        m = build(a)
-        print(a, sum(p.numel() for p in m.parameters()))
+    main(sys.argv[1:])
