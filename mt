@@ -37,9 +37,17 @@ install_packages() {
   fi
 }
 
-build() {
-  (cd "$root" && dotnet build MultiTeacher.sln -c Release -nologo -clp:"ErrorsOnly;NoSummary" -v:q "$@")
+# Builds quietly; the compiler's output is shown only when the build fails.
+quiet_build() {
+  local log
+  if ! log=$(cd "$root" && dotnet build "$@" -c Release -nologo -v:q -tl:off 2>&1); then
+    printf '%s\n' "$log" >&2
+    say "build failed"
+    return 1
+  fi
 }
+
+build() { quiet_build MultiTeacher.sln "$@"; }
 
 build_if_needed() {
   if [ -f "$cli_dll" ] && [ -z "$(find "$root/src" "$root/Directory.Build.props" "$root/Directory.Packages.props" \
@@ -47,7 +55,7 @@ build_if_needed() {
     return 0
   fi
   say "building (Release)"
-  (cd "$root" && dotnet build src/MultiTeacher.Cli/MultiTeacher.Cli.csproj -c Release -nologo -clp:"ErrorsOnly;NoSummary" -v:q) >&2
+  quiet_build src/MultiTeacher.Cli/MultiTeacher.Cli.csproj
 }
 
 # Sums the TRX files of one run into the line "N passed, N failed[, N skipped]".
