@@ -74,7 +74,7 @@ internal static class TrainTeacherCommand
             ["lr"] = options.LearningRate.ToString("R", CultureInfo.InvariantCulture),
             ["batch"] = options.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["train_loss"] = last.Loss.ToString("R", CultureInfo.InvariantCulture),
-            ["test_accuracy"] = last.TestAccuracy!.Value.ToString("R", CultureInfo.InvariantCulture),
+            ["test_accuracy"] = last.EvaluationAccuracy!.Value.ToString("R", CultureInfo.InvariantCulture),
         };
         token.ThrowIfCancellationRequested();
         ModelCheckpoint.Save(model, output, metadata);
@@ -86,8 +86,8 @@ internal static class TrainTeacherCommand
                 arch,
                 @params = model.Parameters.Count,
                 seed = options.Seed,
-                test_accuracy = last.TestAccuracy,
-                epochs = epochs.Select(e => new { epoch = e.Epoch, loss = e.Loss, train_accuracy = e.TrainAccuracy, test_accuracy = e.TestAccuracy, seconds = e.Seconds }),
+                test_accuracy = last.EvaluationAccuracy,
+                epochs = epochs.Select(e => new { epoch = e.Epoch, loss = e.Loss, train_accuracy = e.TrainAccuracy, test_accuracy = e.EvaluationAccuracy, seconds = e.Seconds }),
                 file = output,
             }));
             return 0;
@@ -96,7 +96,7 @@ internal static class TrainTeacherCommand
         var table = new Table().AddColumns("epoch", "loss", "train acc", "test acc", "seconds");
         foreach (var e in epochs)
         {
-            table.AddRow($"{e.Epoch}", $"{e.Loss:F4}", $"{e.TrainAccuracy:P2}", $"{e.TestAccuracy:P2}", $"{e.Seconds:F1}");
+            table.AddRow($"{e.Epoch}", $"{e.Loss:F4}", $"{e.TrainAccuracy:P2}", $"{e.EvaluationAccuracy:P2}", $"{e.Seconds:F1}");
         }
 
         table.Caption($"{arch}, {model.Parameters.Count:N0} parameters, seed {options.Seed} → {output}");

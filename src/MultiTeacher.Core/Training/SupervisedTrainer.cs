@@ -30,12 +30,23 @@ public sealed class SupervisedTrainer
     public Model Model { get; }
 
     /// <summary>
-    /// Runs every epoch on <paramref name="train"/>, evaluating on <paramref name="test"/> (when given) after each.
+    /// Runs every epoch on <paramref name="train"/>, evaluating on <paramref name="evaluation"/> (when given) after each;
+    /// with <see cref="TrainingOptions.Patience"/>, stops early and restores the best epoch's weights.
+    /// <paramref name="afterEpoch"/> sees the model after each epoch (before any restore).
     /// Cancellation stops between batches with <see cref="OperationCanceledException"/>.
     /// </summary>
-    public IReadOnlyList<EpochSummary> Train(Dataset train, Dataset? test, Action<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+    public IReadOnlyList<EpochSummary> Train(Dataset train, Dataset? evaluation, Action<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default, Action<EpochSummary>? afterEpoch = null)
     {
+        var test = evaluation;
+        if (_options.Patience is not null && evaluation is null)
+        {
+            throw new ArgumentException("early stopping needs an evaluation set", nameof(evaluation));
+        }
+
+        float[]? best = null;
+        var bestAccuracy = double.NegativeInfinity;
+        var sinceBest = 0;
         DataCompatibility.Check(Model.Architecture, train, "model");
         if (test is not null)
         {
@@ -71,10 +82,27 @@ public sealed class SupervisedTrainer
             }
 
             double? testAccuracy = test is null ? null : Evaluator.Evaluate(Model, test).Accuracy;
-            summaries.Add(new EpochSummary(epoch, lossSum / seen, (double)correct / seen, testAccuracy,
-                (clock.Elapsed - epochStart).TotalSeconds));
+            var summary = new EpochSummary(epoch, lossSum / seen, (double)correct / seen, testAccuracy, (clock.Elapsed - epochStart).TotalSeconds);
+            summaries.Add(summary);
+            afterEpoch?.Invoke(summary);
+            if (_options.Patience is not { } patience)
+            {
+                continue;
+            }
+
+            if (testAccuracy > bestAccuracy)
+            {
+                bestAccuracy = testAccuracy.Value;
+                best = (float[])Model.Parameters.Values.Clone();
+                sinceBest = 0;
+            }
+            else if (++sinceBest >= patience)
+            {
+                break;
+            }
         }
 
+        best?.CopyTo(Model.Parameters.Values, 0);
         return summaries;
     }
 }

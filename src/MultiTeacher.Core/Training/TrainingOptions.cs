@@ -24,6 +24,12 @@ public sealed record TrainingOptions
     /// <summary>Seed of the initial weights, the per-epoch shuffles and the dropout masks.</summary>
     public long Seed { get; init; }
 
+    /// <summary>
+    /// Early stopping: stop when the evaluation accuracy has not improved for this many epochs, and keep the weights of
+    /// the best epoch. Null trains every epoch and keeps the last weights.
+    /// </summary>
+    public int? Patience { get; init; }
+
     /// <summary>Checks the values, naming the first that is out of range.</summary>
     public void Validate()
     {

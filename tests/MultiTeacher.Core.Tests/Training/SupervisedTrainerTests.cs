@@ -48,7 +48,7 @@ public sealed class SupervisedTrainerTests
 
         var epochs = new SupervisedTrainer(model, new TrainingOptions { Epochs = 5, BatchSize = 32, Seed = 3 }).Train(s_train, s_test);
 
-        Assert.True(epochs[^1].TestAccuracy > 0.95, $"test accuracy {epochs[^1].TestAccuracy} (before training {before})");
+        Assert.True(epochs[^1].EvaluationAccuracy > 0.95, $"test accuracy {epochs[^1].EvaluationAccuracy} (before training {before})");
         Assert.True(epochs[^1].Loss < epochs[0].Loss, $"loss went from {epochs[0].Loss} to {epochs[^1].Loss}");
     }
 
@@ -98,5 +98,20 @@ public sealed class SupervisedTrainerTests
 
         Assert.Contains("10 classes", e.Message);
         Assert.Contains("4 classes", e.Message);
+    }
+
+    [Fact]
+    public void Train_WithPatience_StopsAfterNoImprovementAndKeepsTheBestEpoch()
+    {
+        var model = Model.Create("mlp:32-16-4", 3);
+        var weightsAfter = new Dictionary<int, float[]>();
+
+        var epochs = new SupervisedTrainer(model, new TrainingOptions { Epochs = 50, BatchSize = 32, Seed = 3, Patience = 2 })
+            .Train(s_train, s_test, afterEpoch: e => weightsAfter[e.Epoch] = (float[])model.Parameters.Values.Clone());
+
+        var best = epochs.First(e => e.EvaluationAccuracy == epochs.Max(x => x.EvaluationAccuracy));
+        Assert.True(epochs.Count < 50, "training never stopped early on an easy problem");
+        Assert.Equal(best.Epoch + 2, epochs[^1].Epoch);
+        Assert.Equal(weightsAfter[best.Epoch], model.Parameters.Values);
     }
 }
