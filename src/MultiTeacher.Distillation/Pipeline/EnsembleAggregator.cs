@@ -1,0 +1,185 @@
+using System.Globalization;
+using MultiTeacher.Actors;
+using MultiTeacher.Core.Losses;
+
+namespace MultiTeacher.Distillation.Pipeline;
+
+/// <summary>
+/// Collects every teacher's output for a shard (Akka's <c>DeviceGroupQuery</c> shape): it keeps one output per
+/// (shard, teacher) — later copies are duplicates — rejects outputs that are malformed or not finite, and closes a
+/// shard when every teacher has answered or its deadline passes, with the teachers it has (their weights renormalised)
+/// and the missing ones named. Tempering and averaging happen here, in the configured teacher order, so one teacher
+/// pass serves any temperature.
+/// </summary>
+public sealed class EnsembleAggregator : ReceiveActor
+{
+    private readonly string _runId;
+    private readonly IReadOnlyList<string> _teachers;
+    private readonly DistillationSettings _settings;
+    private readonly int _classes;
+    private readonly IActorRef _student;
+    private readonly IActorRef _coordinator;
+    private readonly Dictionary<int, PendingShard> _pending = [];
+    private readonly HashSet<int> _closed = [];
+    private readonly List<string> _incidents = [];
+    private int _aggregated, _duplicates, _late, _incomplete, _rejected;
+
+    /// <summary>Creates the aggregator; see <see cref="Props"/>.</summary>
+    public EnsembleAggregator(string runId, IReadOnlyList<string> teacherIds, DistillationSettings settings, int classes, IActorRef student, IActorRef coordinator)
+    {
+        _runId = runId;
+        _teachers = teacherIds;
+        _settings = settings;
+        _classes = classes;
+        _student = student;
+        _coordinator = coordinator;
+        Receive<ExpectShard>(Expect);
+        Receive<TeacherOutput>(Collect);
+        Receive<DeadlinePassed>(d => Close(d.Sequence, deadline: true));
+        Receive<GetStats>(_ => Sender.Tell(new AggregatorStats(_aggregated, _duplicates, _late, _incomplete, _rejected, _incidents.ToList())));
+    }
+
+    /// <summary>Props of the aggregator for the teachers named, in the order their distributions are combined.</summary>
+    public static Props Props(string runId, IReadOnlyList<string> teacherIds, DistillationSettings settings, int classes, IActorRef student, IActorRef coordinator) =>
+        Actors.Props.Create(() => new EnsembleAggregator(runId, teacherIds, settings, classes, student, coordinator));
+
+    private void Expect(ExpectShard expect)
+    {
+        if (expect.RunId != _runId || _closed.Contains(expect.Sequence))
+        {
+            return;
+        }
+
+        Pending(expect.Sequence, expect.Shard);
+    }
+
+    private void Collect(TeacherOutput output)
+    {
+        if (output.RunId != _runId)
+        {
+            Incident($"dropped an output of run {output.RunId} from {output.TeacherId} (this run is {_runId})");
+            return;
+        }
+
+        if (_closed.Contains(output.Sequence))
+        {
+            _late++;
+            return;
+        }
+
+        var shard = Pending(output.Sequence, output.Shard);
+        if (shard.Outputs.ContainsKey(output.TeacherId) || shard.Rejected.Contains(output.TeacherId))
+        {
+            _duplicates++;
+            return;
+        }
+
+        var problem = Validate(output, shard);
+        if (problem is not null)
+        {
+            _rejected++;
+            shard.Rejected.Add(output.TeacherId);
+            Incident($"rejected {output.TeacherId} for {output.Shard.Id}: {problem}");
+        }
+        else
+        {
+            shard.Outputs[output.TeacherId] = output;
+        }
+
+        if (shard.Outputs.Count + shard.Rejected.Count == _teachers.Count)
+        {
+            Close(output.Sequence, deadline: false);
+        }
+    }
+
+    private PendingShard Pending(int sequence, Core.Data.Shard shard)
+    {
+        if (!_pending.TryGetValue(sequence, out var pending))
+        {
+            pending = new PendingShard(shard);
+            _pending[sequence] = pending;
+            Context.Timers.ScheduleOnce(sequence, new DeadlinePassed(sequence), _settings.ShardDeadline);
+        }
+
+        return pending;
+    }
+
+    private string? Validate(TeacherOutput output, PendingShard shard)
+    {
+        if (!_teachers.Contains(output.TeacherId))
+        {
+            return $"'{output.TeacherId}' is not a teacher of this run ({string.Join(", ", _teachers)})";
+        }
+
+        if (output.Classes != _classes || output.Rows != shard.Shard.RowCount || output.Logits.Length != output.Rows * output.Classes)
+        {
+            return $"logits of shape ({output.Rows}, {output.Classes}) with {output.Logits.Length} values, expected ({shard.Shard.RowCount}, {_classes})";
+        }
+
+        for (var i = 0; i < output.Logits.Length; i++)
+        {
+            if (!float.IsFinite(output.Logits[i]))
+            {
+                return $"logit {output.Logits[i]} at row {i / _classes}, class {i % _classes}";
+            }
+        }
+
+        return null;
+    }
+
+    private void Close(int sequence, bool deadline)
+    {
+        if (!_pending.Remove(sequence, out var shard))
+        {
+            return;
+        }
+
+        Context.Timers.Cancel(sequence);
+        _closed.Add(sequence);
+        var present = _teachers.Where(shard.Outputs.ContainsKey).ToList();
+        var missing = _teachers.Where(t => !shard.Outputs.ContainsKey(t)).ToList();
+        if (present.Count == 0)
+        {
+            var reason = deadline
+                ? $"no teacher answered within {_settings.ShardDeadline.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s"
+                : "every teacher's output was rejected";
+            Incident($"{shard.Shard.Id}: {reason}");
+            _coordinator.Tell(new ShardFailed(_runId, shard.Shard, sequence, reason));
+            return;
+        }
+
+        if (missing.Count > 0)
+        {
+            _incomplete++;
+            Incident($"{shard.Shard.Id} closed {(deadline ? "at its deadline" : "after rejections")} without {string.Join(", ", missing)}");
+        }
+
+        var weights = present.Select(t => _settings.WeightOf(_teachers.ToList().IndexOf(t), _teachers.Count)).ToArray();
+        var targets = new float[shard.Shard.RowCount * _classes];
+        EnsembleAverage.Combine(present.Select(t => (ReadOnlyMemory<float>)shard.Outputs[t].Logits).ToList(), weights,
+            shard.Shard.RowCount, _classes, _settings.Temperature, _settings.Aggregation, targets);
+        var total = weights.Sum();
+        _aggregated++;
+        _student.Tell(new AggregatedTargets(_runId, shard.Shard, sequence, present, weights.Select(w => w / total).ToArray(), targets, missing), Self);
+    }
+
+    private void Incident(string text)
+    {
+        Context.Log.LogWarningMessage(text);
+        if (_incidents.Count < 1000)
+        {
+            _incidents.Add(text);
+        }
+    }
+
+    private sealed record DeadlinePassed(int Sequence);
+
+    private sealed class PendingShard(Core.Data.Shard shard)
+    {
+        public Core.Data.Shard Shard { get; } = shard;
+
+        public Dictionary<string, TeacherOutput> Outputs { get; } = [];
+
+        public HashSet<string> Rejected { get; } = [];
+    }
+}

@@ -1,0 +1,49 @@
+using MultiTeacher.Actors;
+using MultiTeacher.Core.Data;
+using MultiTeacher.Distillation.Teachers;
+
+namespace MultiTeacher.Distillation.Pipeline;
+
+/// <summary>
+/// Serves one teacher model: for every <see cref="ShardRequest"/> it computes the logits of the shard's rows and sends
+/// a <see cref="TeacherOutput"/> (tagged with its model version) to the aggregator. A <see cref="Checkpoint"/> for its
+/// model id swaps the weights between two shards, never during one.
+/// </summary>
+public sealed class TeacherActor : ReceiveActor
+{
+    private readonly string _teacherId;
+    private readonly ILogitSource _source;
+    private readonly ShardPlanner _planner;
+    private readonly IActorRef _aggregator;
+
+    /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
+    public TeacherActor(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator)
+    {
+        _teacherId = teacherId;
+        _source = source;
+        _planner = planner;
+        _aggregator = aggregator;
+        Receive<ShardRequest>(Serve);
+        Receive<Checkpoint>(Swap, c => c.ModelId == _teacherId);
+    }
+
+    /// <summary>Props of a teacher actor.</summary>
+    public static Props Props(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator) =>
+        Actors.Props.Create(() => new TeacherActor(teacherId, source, planner, aggregator));
+
+    private void Serve(ShardRequest request)
+    {
+        var rows = _planner.ForEpoch(request.Shard.Epoch).RowsOf(request.Shard);
+        var logits = new float[rows.Length * _source.Classes];
+        _source.Logits(rows, logits);
+        _aggregator.Tell(new TeacherOutput(request.RunId, request.Shard, request.Sequence, _teacherId, _source.Version, logits, rows.Length, _source.Classes), Self);
+    }
+
+    private void Swap(Checkpoint checkpoint)
+    {
+        if (_source is ModelLogitSource model && checkpoint.Version > model.Version)
+        {
+            model.Swap(checkpoint.Weights, checkpoint.Version);
+        }
+    }
+}
