@@ -10,17 +10,20 @@ internal static class HoconMerge
     /// <summary>The value of a key set to <paramref name="older"/> and then to <paramref name="newer"/>.</summary>
     public static HoconNode Merge(HoconNode older, HoconNode newer)
     {
-        if (newer is HoconObjectNode newObject && older is HoconObjectNode oldObject)
-        {
-            return MergeObjects(oldObject, newObject);
-        }
-        if (newer is HoconScalarNode or HoconArrayNode)
+        if (newer is HoconScalarNode or HoconArrayNode or HoconObjectNode { IgnoresFallbacks: true })
         {
             return newer;
         }
-        if (newer is HoconObjectNode && older is HoconScalarNode or HoconArrayNode)
+        if (newer is HoconObjectNode newObject)
         {
-            return newer;
+            switch (older)
+            {
+                case HoconObjectNode oldObject:
+                    return MergeObjects(oldObject, newObject);
+                case HoconScalarNode or HoconArrayNode:
+                    return new HoconObjectNode(new OrderedDictionary<string, HoconNode>(newObject.Fields, StringComparer.Ordinal),
+                        newObject.Position, ignoresFallbacks: true);
+            }
         }
         // One side is a substitution, a concatenation or a pending merge: keep both, newest first.
         var stack = new List<HoconNode>();
@@ -31,6 +34,10 @@ internal static class HoconMerge
 
     public static HoconObjectNode MergeObjects(HoconObjectNode older, HoconObjectNode newer)
     {
+        if (newer.IgnoresFallbacks)
+        {
+            return newer;
+        }
         var fields = new OrderedDictionary<string, HoconNode>(older.Count + newer.Count, StringComparer.Ordinal);
         foreach (var (key, value) in older.Fields)
         {
@@ -40,6 +47,6 @@ internal static class HoconMerge
         {
             fields[key] = fields.TryGetValue(key, out var previous) ? Merge(previous, value) : value;
         }
-        return new HoconObjectNode(fields, older.Position);
+        return new HoconObjectNode(fields, older.Position, older.IgnoresFallbacks);
     }
 }

@@ -6,10 +6,18 @@ internal sealed class HoconObjectNode : HoconNode
     private readonly OrderedDictionary<string, HoconNode> _fields;
 
     /// <summary>Wraps <paramref name="fields"/>, which the caller must not change afterwards.</summary>
-    public HoconObjectNode(OrderedDictionary<string, HoconNode> fields, SourcePosition position) : base(position)
+    public HoconObjectNode(OrderedDictionary<string, HoconNode> fields, SourcePosition position, bool ignoresFallbacks = false)
+        : base(position)
     {
         _fields = fields;
+        IgnoresFallbacks = ignoresFallbacks;
     }
+
+    /// <summary>
+    /// The object has already hidden a non-object value, so it merges with nothing older (HOCON.md: merging is done in
+    /// pairs, and <c>{ x : 1 }</c> over <c>42</c> over <c>{ y : 2 }</c> is <c>{ x : 1 }</c>).
+    /// </summary>
+    public bool IgnoresFallbacks { get; }
 
     public int Count => _fields.Count;
 
@@ -22,7 +30,7 @@ internal sealed class HoconObjectNode : HoconNode
     {
         var fields = new OrderedDictionary<string, HoconNode>(_fields, StringComparer.Ordinal);
         fields[key] = value;
-        return new HoconObjectNode(fields, Position);
+        return new HoconObjectNode(fields, Position, IgnoresFallbacks);
     }
 
     public override string Describe() => "an object";

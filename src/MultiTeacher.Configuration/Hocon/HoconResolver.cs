@@ -116,7 +116,7 @@ internal sealed partial class HoconResolver
                 fields[key] = resolved;
             }
         }
-        return changed ? new HoconObjectNode(fields, obj.Position) : obj;
+        return changed ? new HoconObjectNode(fields, obj.Position, obj.IgnoresFallbacks) : obj;
     }
 
     private HoconArrayNode ResolveArray(HoconArrayNode array, string path)
