@@ -66,6 +66,11 @@ internal sealed partial class HoconParser
             }
             open -= token.Text.Length;
         }
+        SkipWhitespace();
+        if (Peek().Kind is not (TokenKind.Comma or TokenKind.Newline or TokenKind.CloseBrace or TokenKind.End))
+        {
+            throw Error(Peek(), $"',' or a newline after include \"{name}\"");
+        }
         if (kind is "url" or "classpath")
         {
             throw new HoconException(include.Position,

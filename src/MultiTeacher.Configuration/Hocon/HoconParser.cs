@@ -264,6 +264,10 @@ internal sealed partial class HoconParser
             {
                 Next();
             }
+            else if (token.Kind == TokenKind.End)
+            {
+                throw Error(token, $"']' closing the array opened at {start}");
+            }
             else if (token.Kind is not (TokenKind.Newline or TokenKind.CloseBracket))
             {
                 throw Error(token, "',', a newline or ']' after an array element");
