@@ -5,5 +5,6 @@ var root = new RootCommand(
     "MultiTeacher: distil an ensemble of teacher networks into one small student, on actors, " +
     "in one process or across machines through RabbitMQ.");
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(ConfigCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

@@ -51,6 +51,23 @@ public static class MultiTeacherConfiguration
     }
 
     /// <summary>
+    /// What <c>mt config show</c> prints: the resolved tree of <paramref name="file"/> with the environment and
+    /// <c>--set</c> overrides applied and secrets masked (<see cref="HoconSecretMasker"/>), as indented HOCON or JSON.
+    /// </summary>
+    /// <param name="file">The HOCON file.</param>
+    /// <param name="setOverrides">Overrides written <c>key.path=value</c>, applied in order.</param>
+    /// <param name="json">JSON instead of HOCON.</param>
+    /// <param name="withDefaults">Whether the built-in defaults lie under the file (otherwise the file is shown on its own).</param>
+    /// <param name="environment">Environment variables; null for those of this process.</param>
+    /// <exception cref="HoconException">Loading failed (see <see cref="LoadTree"/>).</exception>
+    public static string Show(string file, IEnumerable<string> setOverrides, bool json, bool withDefaults,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var masked = HoconSecretMasker.MaskSecrets(LoadTree(file, setOverrides, environment, withDefaults));
+        return json ? masked.ToJson() + "\n" : masked.ToHocon();
+    }
+
+    /// <summary>
     /// The same layers as <see cref="LoadTree"/> as an <see cref="IConfigurationRoot"/>: keys nest with <c>:</c>
     /// (<c>multiteacher:threads</c>), array elements are indexed (<c>teachers:0</c>), lookups ignore case.
     /// </summary>

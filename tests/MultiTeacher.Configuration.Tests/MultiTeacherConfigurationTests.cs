@@ -134,4 +134,36 @@ public sealed class MultiTeacherConfigurationTests : IDisposable
         Assert.Equal(2, defaults.GetInt("multiteacher.threads"));
         Assert.NotNull(JsonNode.Parse(defaults.ToJson()));
     }
+
+    [Fact]
+    public void Show_Hocon_PrintsTheResolvedTreeWithOverridesAndSecretsMasked()
+    {
+        string file = File("broker { uri = \"amqp://mt:guest@rabbit:5672/\", password = guest }\nnode { threads = ${multiteacher.threads} }");
+
+        string text = MultiTeacherConfiguration.Show(file, ["node.name=n1"], json: false, withDefaults: true,
+            Env(("MT_NODE__THREADS", "3")));
+
+        Assert.Equal("""
+            multiteacher {
+              threads = 2
+            }
+            broker {
+              uri = "amqp://mt:***@rabbit:5672/"
+              password = "***"
+            }
+            node {
+              threads = "3"
+              name = "n1"
+            }
+
+            """, text);
+    }
+
+    [Fact]
+    public void Show_JsonWithoutDefaults_PrintsOnlyTheFile()
+    {
+        string text = MultiTeacherConfiguration.Show(File("a { token = abc, b = 1 }"), [], json: true, withDefaults: false, Env());
+
+        Assert.Equal("{\n  \"a\": {\n    \"token\": \"***\",\n    \"b\": 1\n  }\n}\n", text);
+    }
 }
