@@ -144,4 +144,24 @@ public sealed class SubstitutionTests
     [Fact]
     public void Resolve_SubstitutionOfAnArrayElementObject_Resolves() =>
         Assert.Equal("""{"x":5,"list":[{"v":5}]}""", Json("x = 5\nlist = [ { v = ${x} } ]"));
+
+    [Fact]
+    public void Resolve_ObjectOverASubstitution_LooksForwardIntoItself() =>
+        Assert.Equal("""{"x":{"b":1},"a":{"b":1,"c":5,"d":5}}""", Json("x = { b = 1 }\na = ${x}\na = { c = ${a.d}, d = 5 }"));
+
+    [Fact]
+    public void Resolve_ChainOfSubstitutions_ResolvesThroughEveryLink() =>
+        Assert.Equal("""{"x":1,"y":1,"z":1}""", Json("x = ${y}\ny = ${z}\nz = 1"));
+
+    [Fact]
+    public void Resolve_OptionalSelfReferenceInAMergedObject_SeesThePreviousValue() =>
+        Assert.Equal("12", Parse("a { b = 1 }\na { b = ${?a.b}2 }").GetString("a.b"));
+
+    [Fact]
+    public void Resolve_SubstitutionIntoAResolvedObject_SeesItsFields() =>
+        Assert.Equal(3, Parse("base { n = ${k} }\nk = 3\ncopy = ${base}\nv = ${copy.n}").GetInt("v"));
+
+    [Fact]
+    public void Resolve_SubstitutionOfAnObjectHoldingSubstitutions_ResolvesThemToo() =>
+        Assert.Equal("""{"a":{"x":2,"y":2},"b":{"x":2,"y":2}}""", Json("a { x = 2, y = ${a.x} }\nb = ${a}"));
 }

@@ -20,7 +20,6 @@ internal sealed record Token(TokenKind Kind, string Text, SourcePosition Positio
         TokenKind.Whitespace => "whitespace",
         TokenKind.QuotedString => $"the quoted string \"{Text}\"",
         TokenKind.Substitution => $"the substitution ${{{(Optional ? "?" : "")}{Text}}}",
-        TokenKind.UnquotedText or TokenKind.Number or TokenKind.True or TokenKind.False or TokenKind.Null => $"'{Text}'",
         _ => $"'{Text}'",
     };
 }
