@@ -150,4 +150,12 @@ public sealed class SyntaxTests
         Assert.True(Parse("").IsEmpty);
         Assert.True(Parse("# only a comment\n").IsEmpty);
     }
+
+    [Fact]
+    public void Parse_WindowsLineEndings_SameAsUnix()
+    {
+        const string Text = "a = foo bar # c\nb {\n  c = [1\n2]\n}\nd = \"x\"\n";
+
+        Assert.Equal(Json(Text), Json(Text.Replace("\n", "\r\n", StringComparison.Ordinal)));
+    }
 }
