@@ -8,5 +8,6 @@ root.Subcommands.Add(TrainTeacherCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(LogitsCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(ConfigCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using MultiTeacher.Configuration;
+
+namespace MultiTeacher.Cli.Commands;
+
+/// <summary><c>mt config show</c>: the resolved configuration, as the node host would see it, secrets masked.</summary>
+internal static class ConfigCommand
+{
+    public static Command Create()
+    {
+        var config = new Command("config", "Inspect the configuration (cluster.hocon).");
+        config.Subcommands.Add(CreateShow());
+        return config;
+    }
+
+    private static Command CreateShow()
+    {
+        var file = new Option<string>("--config")
+        {
+            Description = "The HOCON file to show.",
+            DefaultValueFactory = _ => MultiTeacherConfiguration.DefaultFileName,
+        };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of HOCON." };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "Override a key: --set key.path=value (repeatable; applied after MT_ environment variables).",
+        };
+        var withDefaults = new Option<bool>("--with-defaults") { Description = "Merge the built-in defaults under the file." };
+        var show = new Command("show",
+            "Print the resolved tree of a configuration file with MT_ environment variables and --set overrides applied, "
+            + "secrets masked.") { file, json, set, withDefaults };
+        show.SetAction(parse => Run(parse.GetValue(file)!, parse.GetValue(set) ?? [], parse.GetValue(json), parse.GetValue(withDefaults)));
+        return show;
+    }
+
+    private static int Run(string file, string[] setOverrides, bool json, bool withDefaults)
+    {
+        try
+        {
+            Console.Out.Write(MultiTeacherConfiguration.Show(file, setOverrides, json, withDefaults));
+            return 0;
+        }
+        catch (HoconException e)
+        {
+            Console.Error.WriteLine($"mt config show: {e.Message}");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace MultiTeacher.Configuration.Hocon;
+
+internal enum HoconScalarKind
+{
+    String,
+    Number,
+    Boolean,
+    Null,
+}
