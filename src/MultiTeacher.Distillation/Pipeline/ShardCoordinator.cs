@@ -1,0 +1,90 @@
+using MultiTeacher.Actors;
+using MultiTeacher.Core.Data;
+
+namespace MultiTeacher.Distillation.Pipeline;
+
+/// <summary>
+/// Plans the run's epochs into shards and tracks each until the student has trained on it. At most
+/// <see cref="DistillationSettings.MaxShardsInFlight"/> shards are out at once, so memory stays flat however large the
+/// dataset. Every shard goes to every teacher and is announced to the aggregator, whose deadline starts then.
+/// </summary>
+public sealed class ShardCoordinator : ReceiveActor
+{
+    private readonly string _runId;
+    private readonly ShardPlanner _planner;
+    private readonly int _shardsPerEpoch;
+    private readonly int _total;
+    private readonly int _maxInFlight;
+    private readonly IPipelineObserver _observer;
+    private readonly HashSet<int> _inFlight = [];
+    private IReadOnlyList<IActorRef> _teachers = [];
+    private IActorRef? _aggregator;
+    private int _dispatched;
+    private int _trained;
+
+    /// <summary>Creates the coordinator; see <see cref="Props"/>.</summary>
+    public ShardCoordinator(string runId, ShardPlanner planner, DistillationSettings settings, IPipelineObserver observer)
+    {
+        _runId = runId;
+        _planner = planner;
+        _shardsPerEpoch = planner.ForEpoch(0).Shards.Count;
+        _total = _shardsPerEpoch * settings.Epochs;
+        _maxInFlight = settings.MaxShardsInFlight;
+        _observer = observer;
+        Receive<BeginRun>(Begin);
+        Receive<ShardTrained>(Trained, t => t.RunId == _runId);
+        Receive<ShardFailed>(f => _observer.Failed(new PipelineException($"shard {f.Shard.Id} failed: {f.Reason}")), f => f.RunId == _runId);
+        Receive<StudentEpochCompleted>(e => _observer.EpochCompleted(e), e => e.RunId == _runId);
+        Receive<GetStats>(_ => Sender.Tell(new CoordinatorStats(_dispatched, _trained, _total)));
+    }
+
+    /// <summary>Props of the coordinator.</summary>
+    public static Props Props(string runId, ShardPlanner planner, DistillationSettings settings, IPipelineObserver observer) =>
+        Actors.Props.Create(() => new ShardCoordinator(runId, planner, settings, observer));
+
+    private void Begin(BeginRun begin)
+    {
+        _teachers = begin.Teachers;
+        _aggregator = begin.Aggregator;
+        Dispatch();
+    }
+
+    private void Trained(ShardTrained trained)
+    {
+        if (!_inFlight.Remove(trained.Sequence))
+        {
+            return;
+        }
+
+        _trained++;
+        _observer.ShardTrained(_trained, _total);
+        if (_trained == _total)
+        {
+            _observer.Completed();
+            return;
+        }
+
+        Dispatch();
+    }
+
+    private void Dispatch()
+    {
+        while (_dispatched < _total && _inFlight.Count < _maxInFlight)
+        {
+            var sequence = _dispatched++;
+            var shard = _planner.ForEpoch(sequence / _shardsPerEpoch).Shards[sequence % _shardsPerEpoch];
+            _inFlight.Add(sequence);
+            _aggregator!.Tell(new ExpectShard(_runId, shard, sequence), Self);
+            foreach (var teacher in _teachers)
+            {
+                teacher.Tell(new ShardRequest(_runId, shard, sequence), Self);
+            }
+        }
+    }
+}
+
+/// <summary>Starts a run once every actor exists: the teachers to ask and the aggregator to expect their outputs.</summary>
+public sealed record BeginRun(IReadOnlyList<IActorRef> Teachers, IActorRef Aggregator);
+
+/// <summary>The coordinator's counters.</summary>
+public sealed record CoordinatorStats(int Dispatched, int Trained, int Total);

@@ -1,0 +1,141 @@
+using MultiTeacher.Actors;
+using MultiTeacher.Core.Checkpoints;
+using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Training;
+using MultiTeacher.Distillation.Students;
+
+namespace MultiTeacher.Distillation.Pipeline;
+
+/// <summary>
+/// Trains the student on aggregated targets, each (epoch, shard) exactly once and in plan order (shards that arrive
+/// early wait; copies are dropped), so the result does not depend on timing. Every N steps it writes a checkpoint
+/// atomically (when given a path) and broadcasts it through the <see cref="CheckpointHub"/>. At the end of each epoch
+/// it evaluates and keeps the weights of the best validation epoch.
+/// </summary>
+public sealed class StudentTrainer : ReceiveActor
+{
+    private readonly string _runId;
+    private readonly string _modelId;
+    private readonly StudentShardTrainer _trainer;
+    private readonly Dataset _data;
+    private readonly ShardPlanner _planner;
+    private readonly int[] _labels;
+    private readonly int _shardsPerEpoch;
+    private readonly DistillationSettings _settings;
+    private readonly StudentEvaluation _evaluation;
+    private readonly IActorRef _coordinator;
+    private readonly IActorRef? _hub;
+    private readonly string? _checkpointPath;
+    private readonly SortedDictionary<int, AggregatedTargets> _waiting = [];
+    private readonly List<StudentEpochCompleted> _epochs = [];
+    private int _next;
+    private int _trained, _duplicates, _checkpoints;
+    private double _epochLoss;
+    private int _epochRows;
+    private float[]? _best;
+    private double _bestAccuracy = double.NegativeInfinity;
+    private int _bestEpoch = -1;
+
+    /// <summary>Creates the trainer; see <see cref="Props"/>.</summary>
+    public StudentTrainer(StudentTrainerSetup setup)
+    {
+        _runId = setup.RunId;
+        _modelId = setup.ModelId;
+        _trainer = new StudentShardTrainer(setup.Student, setup.Settings);
+        _data = setup.Data;
+        _planner = setup.Planner;
+        _labels = setup.Labels;
+        _settings = setup.Settings;
+        _shardsPerEpoch = setup.Planner.ForEpoch(0).Shards.Count;
+        _evaluation = setup.Evaluation;
+        _coordinator = setup.Coordinator;
+        _hub = setup.Hub;
+        _checkpointPath = setup.CheckpointPath;
+        Receive<AggregatedTargets>(Accept);
+        Receive<GetStats>(_ => Sender.Tell(new StudentStats(_trained, _duplicates, _trainer.Steps, _checkpoints, _epochs.ToList(), _bestEpoch)));
+    }
+
+    /// <summary>Props of the student trainer.</summary>
+    public static Props Props(StudentTrainerSetup setup) => Actors.Props.Create(() => new StudentTrainer(setup));
+
+    private void Accept(AggregatedTargets targets)
+    {
+        if (targets.RunId != _runId || targets.Sequence < _next || !_waiting.TryAdd(targets.Sequence, targets))
+        {
+            _duplicates++;
+            return;
+        }
+
+        while (_waiting.Remove(_next, out var ready))
+        {
+            Train(ready);
+            _next++;
+        }
+    }
+
+    private void Train(AggregatedTargets targets)
+    {
+        var rows = _planner.ForEpoch(targets.Shard.Epoch).RowsOf(targets.Shard);
+        var result = _trainer.Train(_data, rows, _labels, _settings.Alpha > 0 ? targets.Targets : [], MaybeCheckpoint);
+        _trained++;
+        _epochLoss += result.MeanLoss * result.Rows;
+        _epochRows += result.Rows;
+        if ((targets.Sequence + 1) % _shardsPerEpoch == 0)
+        {
+            EndEpoch(targets.Shard.Epoch);
+        }
+
+        // Told last, so that when the coordinator sees the final shard the kept weights are already in place.
+        _coordinator.Tell(new ShardTrained(_runId, targets.Shard, targets.Sequence, result), Self);
+    }
+
+    private void EndEpoch(int epoch)
+    {
+        var model = _trainer.Model;
+        var validation = _evaluation.Validation is { } v ? Evaluator.Evaluate(model, v).Accuracy : double.NaN;
+        var test = _evaluation.Test is { } t ? Evaluator.Evaluate(model, t).Accuracy : double.NaN;
+        if (_evaluation.Validation is not null && validation > _bestAccuracy)
+        {
+            _bestAccuracy = validation;
+            _bestEpoch = epoch;
+            _best = (float[])model.Parameters.Values.Clone();
+        }
+
+        var completed = new StudentEpochCompleted(_runId, epoch, validation, test, _epochLoss / Math.Max(1, _epochRows));
+        _epochs.Add(completed);
+        (_epochLoss, _epochRows) = (0, 0);
+        _coordinator.Tell(completed, Self);
+        if (epoch == _settings.Epochs - 1)
+        {
+            Broadcast();
+            _best?.CopyTo(model.Parameters.Values, 0);
+        }
+    }
+
+    private void MaybeCheckpoint(long step)
+    {
+        if (_settings.CheckpointEverySteps > 0 && step % _settings.CheckpointEverySteps == 0)
+        {
+            Broadcast();
+        }
+    }
+
+    private void Broadcast()
+    {
+        var model = _trainer.Model;
+        var weights = (float[])model.Parameters.Values.Clone();
+        if (_checkpointPath is not null)
+        {
+            ModelCheckpoint.Save(model, _checkpointPath, new Dictionary<string, string>
+            {
+                ["run"] = _runId,
+                ["step"] = _trainer.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["next_shard"] = _next.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        }
+
+        _hub?.Tell(new Checkpoint(_modelId, _trainer.Steps, _trainer.Steps, model.Architecture.Text, weights,
+            new Dictionary<string, double> { ["shards_trained"] = _trained }), Self);
+        _checkpoints++;
+    }
+}
