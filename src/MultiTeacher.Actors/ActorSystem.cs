@@ -39,7 +39,16 @@ public sealed class ActorSystem : IAsyncDisposable, IDisposable
         _userGuardian = StartGuardian("user", Options.GuardianSupervisorStrategy);
         _systemGuardian = StartGuardian("system", SupervisorStrategy.Default);
         _shutdown = new Lazy<Task>(ShutdownCoreAsync);
-        _transportConnection = Options.Transport?.Connect(this);
+        try
+        {
+            _transportConnection = Options.Transport?.Connect(this);
+        }
+        catch
+        {
+            _userGuardian.Mailbox.PostSystem(SystemMessage.Terminate);
+            _systemGuardian.Mailbox.PostSystem(SystemMessage.Terminate);
+            throw;
+        }
     }
 
     /// <summary>The system's name.</summary>

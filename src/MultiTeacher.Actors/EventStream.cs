@@ -36,6 +36,10 @@ public sealed class EventStream
     /// <summary>Ends every subscription of <paramref name="subscriber"/>.</summary>
     public void Unsubscribe(IActorRef subscriber) => Remove(s => s.Subscriber.Equals(subscriber));
 
+    /// <summary>Ends the subscriptions of a stopped local actor, also those made through a wrapper such as a test probe.</summary>
+    internal void UnsubscribeStopped(IActorRef actor) =>
+        Remove(s => s.Subscriber.Equals(actor) || (s.Subscriber.System == actor.System && s.Subscriber.Path.Equals(actor.Path) && s.Subscriber is not Transport.RemoteActorRef));
+
     /// <summary>Sends <paramref name="event"/> to every subscriber of its type (or a base type or interface).</summary>
     public void Publish(object @event)
     {

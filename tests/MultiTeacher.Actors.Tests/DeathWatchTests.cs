@@ -99,6 +99,24 @@ public sealed class DeathWatchTests : TestKitBase
         Assert.Same(victim, (await probe.ExpectMsgAsync<Terminated>()).ActorRef);
     }
 
+    [Fact]
+    public async Task Watch_WatcheeSendsThenStops_TerminatedArrivesAfterItsMessages()
+    {
+        var probe = CreateTestProbe();
+        var watcher = Sys.ActorOf(Props.Create(() => new Watcher(probe)));
+        var talker = Sys.ActorOf(Props.Create(() => new LastWords(watcher)));
+        watcher.Tell(new WatchIt(talker));
+        await probe.ExpectMsgAsync<Watching>();
+
+        talker.Tell("speak");
+
+        for (var i = 0; i < 100; i++)
+        {
+            await probe.ExpectMsgAsync(i);
+        }
+        Assert.Same(talker, (await probe.ExpectMsgAsync<Terminated>()).ActorRef);
+    }
+
     private sealed record WatchIt(IActorRef Target);
 
     private sealed record UnwatchIt(IActorRef Target);
@@ -122,6 +140,23 @@ public sealed class DeathWatchTests : TestKitBase
                 probe.Tell(new Unwatching());
             });
             Receive<Terminated>(t => probe.Tell(t));
+            Receive<int>(n => probe.Tell(n));
+        }
+    }
+
+    /// <summary>On "speak", tells its listener 0..99 and stops itself.</summary>
+    private sealed class LastWords : ReceiveActor
+    {
+        public LastWords(IActorRef listener)
+        {
+            Receive<string>(_ =>
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    listener.Tell(i, Self);
+                }
+                Context.Stop(Self);
+            });
         }
     }
 

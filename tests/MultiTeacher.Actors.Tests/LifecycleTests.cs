@@ -67,6 +67,27 @@ public sealed class LifecycleTests : TestKitBase
     }
 
     [Fact]
+    public async Task GracefulStopAsync_QueuedMessages_HandlesThemThenStops()
+    {
+        var probe = CreateTestProbe();
+        var actor = Sys.ActorOf(Recorder.Props("r", probe));
+        await probe.ExpectMsgAsync<Started>();
+        var gate = new TaskCompletionSource();
+        actor.Tell(new Block(gate));
+        await probe.ExpectMsgAsync<Blocked>();
+        actor.Tell(1);
+
+        var stopping = actor.GracefulStopAsync(TimeSpan.FromSeconds(5));
+        gate.SetResult();
+
+        Assert.True(await stopping);
+        await probe.ExpectMsgAsync<Unblocked>();
+        await probe.ExpectMsgAsync(new Handled(1, 1));
+        await probe.ExpectMsgAsync<Stopped>();
+        Assert.Equal(0, Sys.DeadLetters.Count);
+    }
+
+    [Fact]
     public async Task Stop_WhileUserMessagesQueued_StopOvertakesThem()
     {
         var probe = CreateTestProbe();

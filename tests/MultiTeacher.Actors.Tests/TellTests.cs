@@ -60,6 +60,23 @@ public sealed class TellTests : TestKitBase
     }
 
     [Fact]
+    public async Task Tell_ManyRoundTripsThroughIdleMailboxes_NoWakeUpLost()
+    {
+        // Each message finds its recipient idle: this exercises the idle/scheduled hand-over that a missing fence breaks.
+        var probe = CreateTestProbe();
+        var ponger = Sys.ActorOf(Props.Create(() => new Ponger()));
+        var pinger = Sys.ActorOf(Props.Create(() => new Pinger(ponger, 50_000, probe)));
+
+        pinger.Tell(0);
+
+        await probe.ExpectMsgAsync("rally over", s_long);
+        for (var i = 0; i < 20_000; i++)
+        {
+            Assert.Equal(i, await ponger.Ask<int>(i, s_long));
+        }
+    }
+
+    [Fact]
     public async Task Tell_NoSender_SenderIsDeadLetters()
     {
         var probe = CreateTestProbe();
@@ -164,6 +181,30 @@ public sealed class TellTests : TestKitBase
         }
 
         private void Exit() => Interlocked.Decrement(ref _inside);
+    }
+
+    private sealed class Ponger : ReceiveActor
+    {
+        public Ponger()
+        {
+            Receive<int>(n => Sender.Tell(n, Self));
+        }
+    }
+
+    private sealed class Pinger : ReceiveActor
+    {
+        public Pinger(IActorRef ponger, int rally, IActorRef probe)
+        {
+            Receive<int>(n =>
+            {
+                if (n == rally)
+                {
+                    probe.Tell("rally over");
+                    return;
+                }
+                ponger.Tell(n + 1, Self);
+            });
+        }
     }
 
     private sealed class SenderReporter : ReceiveActor

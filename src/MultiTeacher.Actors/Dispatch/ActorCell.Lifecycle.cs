@@ -68,7 +68,7 @@ internal sealed partial class ActorCell
         Mailbox.CloseAndDrain();
         UnwatchAll();
         NotifyWatchers();
-        System.EventStream.Unsubscribe(Self);
+        System.EventStream.UnsubscribeStopped(Self);
         _parent?.Mailbox.PostSystem(new DeathWatchNotification(Self));
         _currentMessage = null;
         _currentSender = null;

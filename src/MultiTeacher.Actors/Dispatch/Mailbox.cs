@@ -10,11 +10,19 @@ namespace MultiTeacher.Actors.Dispatch;
 /// scheduled on the pool when it has work and is idle; a turn handles up to <c>throughput</c> user messages, one at
 /// a time, then yields the thread. While an asynchronous handler's task is pending the mailbox stays scheduled, so
 /// nothing else of this actor runs.
+/// <para>
+/// Hand-over without lost wake-ups: only the owner of a turn ever looks at the queues (the single-reader channel
+/// is not safe to peek from two threads). A sender queues, then (after a full fence) reads the status: if idle, it
+/// schedules a turn; if scheduled, it marks <see cref="Rescan"/>. The owner clears the mark before it looks at the
+/// queues and goes idle only by a compare-exchange from <see cref="Scheduled"/>: a mark set meanwhile makes it look
+/// again. One compare-exchange per turn on the sender side, not one per message.
+/// </para>
 /// </summary>
 internal sealed class Mailbox : IThreadPoolWorkItem
 {
     private const int Idle = 0;
     private const int Scheduled = 1;
+    private const int Rescan = 2;
 
     private readonly ActorCell _cell;
     private readonly ChannelReader<Envelope> _reader;
@@ -110,52 +118,68 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             _awaited = null;
             _cell.EndAwait(completed);
         }
-        for (var budget = _throughput; ; budget--)
+        Interlocked.Exchange(ref _status, Scheduled);
+        var budget = _throughput;
+        while (true)
         {
             while (_system.TryDequeue(out var system))
             {
                 _cell.SystemInvoke(system);
             }
-            if (budget == 0 || !_cell.AcceptsUserMessages)
+            if (_cell.AcceptsUserMessages && TryDequeue(out var envelope))
             {
-                break;
+                var pending = _cell.Invoke(envelope);
+                if (pending is not null)
+                {
+                    _awaited = pending;
+                    pending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_resumeAfterAwait);
+                    return;
+                }
+                if (--budget == 0)
+                {
+                    // Yield the thread to other actors; stay scheduled, so senders do not schedule a second turn.
+                    ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                    return;
+                }
+                continue;
             }
-            Task? pending;
-            if (_terminations is { Count: > 0 })
+            if (Interlocked.CompareExchange(ref _status, Idle, Scheduled) == Scheduled)
             {
-                pending = _cell.Invoke(new Envelope(new TerminatedSignal(_terminations.Dequeue()), null));
-            }
-            else if (_reader.TryRead(out var envelope))
-            {
-                pending = _cell.Invoke(envelope);
-            }
-            else
-            {
-                break;
-            }
-            if (pending is not null)
-            {
-                _awaited = pending;
-                pending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_resumeAfterAwait);
                 return;
             }
-        }
-        Volatile.Write(ref _status, Idle);
-        if (HasWork())
-        {
-            Schedule();
+            Interlocked.Exchange(ref _status, Scheduled);
         }
     }
 
-    private bool HasWork() =>
-        !_system.IsEmpty
-        || (_cell.AcceptsUserMessages && (_terminations is { Count: > 0 } || _reader.TryPeek(out _)));
+    private bool TryDequeue(out Envelope envelope)
+    {
+        if (_terminations is { Count: > 0 })
+        {
+            envelope = new Envelope(new TerminatedSignal(_terminations.Dequeue()), null);
+            return true;
+        }
+        return _reader.TryRead(out envelope);
+    }
 
     private void Schedule()
     {
-        if (Volatile.Read(ref _status) == Idle && Interlocked.CompareExchange(ref _status, Scheduled, Idle) == Idle)
+        // The full fence orders our enqueue before the status read (Dekker); see the class remarks.
+        Interlocked.MemoryBarrier();
+        while (true)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            var status = Volatile.Read(ref _status);
+            if (status == Rescan)
+            {
+                return;
+            }
+            if (Interlocked.CompareExchange(ref _status, status == Idle ? Scheduled : Rescan, status) == status)
+            {
+                if (status == Idle)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                }
+                return;
+            }
         }
     }
 

@@ -10,6 +10,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Measure throughput; with --json, one JSON object per line.");
         bench.Subcommands.Add(NeuralNetBench.CreateCommand());
+        bench.Subcommands.Add(ActorsBench.CreateCommand());
         return bench;
     }
 }
