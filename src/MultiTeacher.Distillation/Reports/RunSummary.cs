@@ -58,8 +58,12 @@ public sealed record RunSummary
 /// <summary>The data of a run.</summary>
 public sealed record DatasetSummary(string Name, int Train, int Validation, int Test, int Classes);
 
-/// <summary>The distillation settings of a run and the grid they were picked from.</summary>
-public sealed record DistillationSummary(double Temperature, double Alpha, string Aggregation, IReadOnlyList<GridPoint> Grid);
+/// <summary>The distillation settings of a run (those of the few-label student in the demo) and the grid they were picked from.</summary>
+public sealed record DistillationSummary(double Temperature, double Alpha, string Aggregation, IReadOnlyList<GridPoint> Grid)
+{
+    /// <summary>The grid point chosen for each label budget.</summary>
+    public IReadOnlyDictionary<string, GridPoint>? Chosen { get; init; }
+}
 
 /// <summary>One (T, α) tried on the validation split.</summary>
 public sealed record GridPoint(string Labels, double Temperature, double Alpha, double ValidationAccuracy);

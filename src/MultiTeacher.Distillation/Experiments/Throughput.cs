@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using MultiTeacher.Core.Models;
+using MultiTeacher.Core.Tensors;
+
+namespace MultiTeacher.Distillation.Experiments;
+
+/// <summary>Inference throughput of a model, for the demo's table (batch 256, as <c>mt bench nn</c>).</summary>
+public static class Throughput
+{
+    /// <summary>Samples per second of evaluation-mode forward passes, measured for about <paramref name="seconds"/>.</summary>
+    public static double InferenceSamplesPerSecond(Model model, double seconds = 0.3)
+    {
+        const int Batch = 256;
+        var input = new Tensor(Batch, model.Architecture.InputSize);
+        input.Span.Fill(0.5f);
+        model.Forward(input, training: false);
+        var n = 0;
+        var watch = Stopwatch.StartNew();
+        do
+        {
+            model.Forward(input, training: false);
+            n++;
+        }
+        while (watch.Elapsed.TotalSeconds < seconds);
+        return n * Batch / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Throughput of an ensemble run one member after another: 1 / Σ (1 / member throughput).</summary>
+    public static double Sequential(IEnumerable<double> members) => 1 / members.Sum(m => 1 / m);
+}
