@@ -80,19 +80,19 @@ public sealed class DistillationLoss
             var grad = gradLogits.Span.Slice(r * classes, classes);
             grad.Clear();
             var label = labels[r];
-            if (label != Unlabelled && Alpha < 1)
+            if (label != Unlabelled)
             {
+                // Reported even when α = 1 (LossValue.CrossEntropy), differentiated only when it has weight.
                 CheckLabel(label, r, classes);
                 Softmax.LogForward(z, classes, 1f, logProbabilities);
                 crossEntropy -= logProbabilities[label];
-                TensorPrimitives.Exp(logProbabilities, probabilities);
-                probabilities[label] -= 1f;
-                TensorPrimitives.Multiply(probabilities, (1 - Alpha) * inverseBatch, grad);
-                labelled++;
-            }
-            else if (label != Unlabelled)
-            {
-                CheckLabel(label, r, classes);
+                if (Alpha < 1)
+                {
+                    TensorPrimitives.Exp(logProbabilities, probabilities);
+                    probabilities[label] -= 1f;
+                    TensorPrimitives.Multiply(probabilities, (1 - Alpha) * inverseBatch, grad);
+                }
+
                 labelled++;
             }
 

@@ -8,16 +8,18 @@ public static class Gemm
 {
     private static readonly OpenBlasGemm? s_openBlas = Environment.GetEnvironmentVariable("MT_GEMM") == "managed" ? null : OpenBlasGemm.TryLoad();
     private static readonly ManagedGemm s_managed = new(1);
+    private static readonly AsyncLocal<IGemm?> s_scoped = new();
+    private static IGemm s_current;
     private static int s_threads = 1;
 
     static Gemm()
     {
-        Current = s_openBlas is null ? s_managed : s_openBlas;
+        s_current = s_openBlas is null ? s_managed : s_openBlas;
         Threads = 1;
     }
 
-    /// <summary>The backend in use.</summary>
-    public static IGemm Current { get; private set; }
+    /// <summary>The backend in use: the one of an enclosing <see cref="UseInScope"/>, else the process-wide choice.</summary>
+    public static IGemm Current => s_scoped.Value ?? s_current;
 
     /// <summary>OpenBLAS, or null when it could not be loaded.</summary>
     public static OpenBlasGemm? OpenBlas => s_openBlas;
@@ -40,7 +42,7 @@ public static class Gemm
     /// <summary>Chooses the backend: <c>openblas</c> (fails when not installed) or <c>managed</c>.</summary>
     public static void Use(string backend)
     {
-        Current = backend switch
+        s_current = backend switch
         {
             "openblas" => s_openBlas ?? throw new InvalidOperationException(
                 $"OpenBLAS is not available: none of {string.Join(", ", OpenBlasGemm.LibraryNames)} could be loaded; install it with 'apt-get install libopenblas0-pthread'"),
@@ -49,8 +51,27 @@ public static class Gemm
         };
     }
 
+    /// <summary>
+    /// Makes <paramref name="backend"/> the backend of the calling code (this thread and the tasks it starts, an
+    /// <see cref="AsyncLocal{T}"/>) until the returned scope is disposed, without touching the process-wide choice of
+    /// <see cref="Use"/>. Tests use it to run the same layer on OpenBLAS and on the managed backend while other tests
+    /// run in parallel.
+    /// </summary>
+    public static IDisposable UseInScope(IGemm backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        var previous = s_scoped.Value;
+        s_scoped.Value = backend;
+        return new Scope(previous);
+    }
+
     /// <summary><c>C = alpha·op(A)·op(B) + beta·C</c> on the current backend (see <see cref="IGemm"/>).</summary>
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
         Current.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    private sealed class Scope(IGemm? previous) : IDisposable
+    {
+        public void Dispose() => s_scoped.Value = previous;
+    }
 }

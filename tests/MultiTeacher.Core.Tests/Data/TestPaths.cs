@@ -3,17 +3,20 @@ namespace MultiTeacher.Core.Tests.Data;
 /// <summary>Locates committed fixtures by walking up from the test binaries to the test project's folder.</summary>
 internal static class TestPaths
 {
-    private static readonly Lazy<string> s_fixtures = new(FindFixtures);
+    private static readonly Lazy<string> s_project = new(FindProject);
 
-    public static string Fixture(string name) => Path.Combine(s_fixtures.Value, name);
+    public static string Fixture(string name) => Path.Combine(s_project.Value, "Data", "Fixtures", name);
 
-    private static string FindFixtures()
+    /// <summary>A golden file written by tests/pytorch/generate_golden.py.</summary>
+    public static string Golden(string name) => Path.Combine(s_project.Value, "Golden", name);
+
+    private static string FindProject()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "MultiTeacher.Core.Tests.csproj")))
             {
-                return Path.Combine(directory.FullName, "Data", "Fixtures");
+                return directory.FullName;
             }
         }
 
