@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MultiTeacher.Configuration;
 using MultiTeacher.Core.Numerics;
 
 namespace MultiTeacher.Cli.Commands;
@@ -11,10 +12,9 @@ internal static class CommonOptions
         Description = "Folder of IDX files (default: $MT_DATA, then /usr/share/datasets/fashion-mnist).",
     };
 
-    public static Option<int> Threads() => new("--threads")
+    public static Option<int?> Threads() => new("--threads")
     {
-        Description = "Threads for the neural-network core.",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
+        Description = "Threads for the neural-network core (default: multiteacher.threads of cluster.hocon, after MT_ overrides).",
     };
 
     public static Option<bool> Json(string what) => new("--json") { Description = $"Print {what} as JSON." };
@@ -25,6 +25,21 @@ internal static class CommonOptions
         DefaultValueFactory = _ => defaultSplit,
     }.AcceptOnlyFromAmong("train", "test");
 
-    /// <summary>Applies --threads to the core.</summary>
-    public static void ApplyThreads(int threads) => Gemm.Threads = threads;
+    /// <summary>Applies --threads, else <c>multiteacher.threads</c> of <paramref name="config"/> (or of the repository's cluster.hocon).</summary>
+    public static void ApplyThreads(int? threads, HoconConfig? config = null)
+    {
+        if (threads is null)
+        {
+            var file = Path.Combine(RepositoryRoot.Find(), MultiTeacherConfiguration.DefaultFileName);
+            config ??= MultiTeacherConfiguration.LoadTree(File.Exists(file) ? file : null, []);
+            threads = config.GetInt("multiteacher.threads");
+        }
+
+        if (threads < 1)
+        {
+            throw new CliUsageException($"threads must be at least 1, got {threads}");
+        }
+
+        Gemm.Threads = threads.Value;
+    }
 }

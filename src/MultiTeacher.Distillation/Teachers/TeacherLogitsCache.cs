@@ -16,7 +16,7 @@ public static class TeacherLogitsCache
     {
         using var stream = File.OpenRead(teacherPath);
         var digest = Convert.ToHexStringLower(SHA256.HashData(stream))[..12];
-        var split = dataset.Name.Replace('/', '-');
+        var split = new string(dataset.Name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');
         return Path.ChangeExtension(teacherPath, null) + $".{split}.{digest}.logits.npy";
     }
 

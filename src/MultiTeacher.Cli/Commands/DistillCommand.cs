@@ -1,0 +1,42 @@
+using System.CommandLine;
+using MultiTeacher.Cli.Terminal;
+using MultiTeacher.Configuration;
+using MultiTeacher.Distillation.Experiments;
+
+namespace MultiTeacher.Cli.Commands;
+
+/// <summary><c>mt distill</c>: one student distilled from the teachers (or teacher logits) that cluster.hocon names.</summary>
+internal static class DistillCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string>("--config") { Description = "The configuration file.", DefaultValueFactory = _ => MultiTeacherConfiguration.DefaultFileName };
+        var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set multiteacher.distill.temperature=4 (repeatable)." };
+        var logits = new Option<string?>("--teacher-logits") { Description = "Comma-separated .npy files of teacher logits on the training set (e.g. made by PyTorch)." };
+        var output = new Option<string?>("--out") { Description = "Folder for summary.json, report.html and students/ (default: runs/<time>)." };
+        var data = CommonOptions.Data();
+        var threads = CommonOptions.Threads();
+        var command = new Command("distill", "Distil a student from teacher files or cached logits, as configured in cluster.hocon " +
+            "(section multiteacher.distill; see `mt config show --with-defaults`).")
+        {
+            config, set, logits, output, data, threads,
+        };
+        command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
+        {
+            var file = parse.GetValue(config)!;
+            var tree = MultiTeacherConfiguration.LoadTree(file, parse.GetValue(set) ?? []);
+            CommonOptions.ApplyThreads(parse.GetValue(threads), tree);
+            var request = DistillConfig.Read(tree, Path.GetDirectoryName(Path.GetFullPath(file))!);
+            if (parse.GetValue(logits) is { } list)
+            {
+                request = request with { TeacherLogits = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath).ToList() };
+            }
+
+            var outDir = parse.GetValue(output) ?? RunFolder.New(RepositoryRoot.Find());
+            var summary = await RunProgress.RunAsync(progress => DistillRunner.RunAsync(request, parse.GetValue(data), outDir, progress, token)).ConfigureAwait(false);
+            SummaryTable.Write(summary, outDir);
+            return 0;
+        }, token));
+        return command;
+    }
+}

@@ -1,0 +1,20 @@
+namespace MultiTeacher.Distillation.Experiments;
+
+/// <summary>What <c>mt distill</c> runs: one student distilled from teacher files or from cached logits.</summary>
+public sealed record DistillRequest
+{
+    /// <summary>Teacher model files (safetensors), in combination order.</summary>
+    public IReadOnlyList<string> Teachers { get; init; } = [];
+
+    /// <summary>Teacher logits (.npy, training rows × classes) made elsewhere, for example by PyTorch; used instead of teacher files.</summary>
+    public IReadOnlyList<string> TeacherLogits { get; init; } = [];
+
+    /// <summary>The student's architecture.</summary>
+    public string Student { get; init; } = "mlp:784-64-10";
+
+    /// <summary>Rows held out of the training set to pick the epoch kept.</summary>
+    public int ValidationRows { get; init; } = 5000;
+
+    /// <summary>Loss, ensemble, schedule, labels and pipeline limits.</summary>
+    public DistillationSettings Settings { get; init; } = new();
+}
