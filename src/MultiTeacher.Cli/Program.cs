@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using MultiTeacher.Cli.Commands;
 
 var root = new RootCommand(
@@ -12,4 +13,15 @@ root.Subcommands.Add(LogitsCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
 
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C and SIGTERM cancel the running command, which stops at its next safe point and writes nothing partial;
+// a second Ctrl+C ends the process at once.
+using var interrupt = new CancellationTokenSource();
+void Interrupt(PosixSignalContext context)
+{
+    context.Cancel = !interrupt.IsCancellationRequested;
+    interrupt.Cancel();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupt.Token);

@@ -14,13 +14,14 @@ internal static class DemoCommand
     {
         var quick = new Option<bool>("--quick") { Description = "10,000 training rows, small teachers, 1 epoch: under a minute." };
         var output = new Option<string?>("--out") { Description = "Folder for summary.json, report.html and students/ (default: runs/<time>)." };
+        var models = new Option<string?>("--models") { Description = "Folder where teachers are cached (default: models/ in the repository)." };
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
         var command = new Command("demo",
             "The main job: distil an ensemble of three teachers into a student ~75× smaller, with all labels and with only 600, " +
             "beside the same student trained without teachers.")
         {
-            quick, output, data, threads,
+            quick, output, models, data, threads,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
@@ -29,7 +30,7 @@ internal static class DemoCommand
             var outDir = parse.GetValue(output) ?? RunFolder.New(root);
             var plan = parse.GetValue(quick) ? DemoPlan.Quick : DemoPlan.Full;
             var summary = await RunProgress.RunAsync(progress =>
-                DemoRunner.RunAsync(plan, parse.GetValue(data), Path.Combine(root, "models"), outDir, progress, token)).ConfigureAwait(false);
+                DemoRunner.RunAsync(plan, parse.GetValue(data), parse.GetValue(models) ?? Path.Combine(root, "models"), outDir, progress, token)).ConfigureAwait(false);
             SummaryTable.Write(summary, outDir);
             return 0;
         }, token));

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using MultiTeacher.Core.Checkpoints;
+using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Models;
+
+namespace MultiTeacher.Cli.Tests;
+
+public sealed class ModelCommandTests
+{
+    [Fact]
+    public async Task Eval_Json_PrintsAccuracyPerClassAndCount()
+    {
+        using var dir = new TempDirectory();
+        var model = Path.Combine(dir.Path, "m.safetensors");
+        ModelCheckpoint.Save(Model.Create("mlp:784-16-10", 3), model);
+
+        var (code, stdout, stderr) = await MtProcess.RunAsync(["eval", "--model", model, "--json"]);
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.InRange(json.RootElement.GetProperty("accuracy").GetDouble(), 0, 1);
+        Assert.Equal(10, json.RootElement.GetProperty("per_class").GetArrayLength());
+        Assert.Equal(10_000, json.RootElement.GetProperty("n").GetInt32());
+    }
+
+    [Fact]
+    public async Task Logits_TestSplit_WritesRowsByClassesNpy()
+    {
+        using var dir = new TempDirectory();
+        var model = Path.Combine(dir.Path, "m.safetensors");
+        ModelCheckpoint.Save(Model.Create("mlp:784-16-10", 3), model);
+        var output = Path.Combine(dir.Path, "logits.npy");
+
+        var (code, _, stderr) = await MtProcess.RunAsync(["logits", "--model", model, "--split", "test", "--out", output]);
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal([10_000, 10], Npy.Read(output).Shape);
+    }
+
+    [Fact]
+    public async Task TrainTeacher_InterruptedWithCtrlC_LeavesNoCheckpoint()
+    {
+        using var dir = new TempDirectory();
+        var output = Path.Combine(dir.Path, "teacher.safetensors");
+
+        var (code, _, stderr) = await MtProcess.RunInterruptedAsync(["train-teacher", "--arch", "mlp:784-1200-1200-10", "--epochs", "5", "--out", output],
+            after: TimeSpan.FromSeconds(5));
+
+        Assert.True(code == 130, $"exit {code} after SIGINT: {stderr}");
+        Assert.Contains("interrupted; nothing was written", stderr);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public async Task Help_ListsEveryCommand()
+    {
+        var (code, stdout, _) = await MtProcess.RunAsync(["--help"]);
+
+        Assert.Equal(0, code);
+        foreach (var command in new[] { "demo", "distill", "train-teacher", "eval", "logits", "bench", "config" })
+        {
+            Assert.Contains(command, stdout);
+        }
+    }
+}
