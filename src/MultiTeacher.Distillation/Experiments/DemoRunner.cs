@@ -76,12 +76,12 @@ public static class DemoRunner
         {
             Id = Path.GetFileName(Path.GetFullPath(outDirectory)),
             Dataset = new DatasetSummary(DatasetCatalog.FashionMnist, split.Train.Count, split.Validation.Count, test.Count, test.Classes),
-            Distillation = new DistillationSummary(bestFew.Temperature, bestFew.Alpha, bestFew.Aggregation.ToString().ToLowerInvariant(), [.. gridAll, .. gridFew])
+            Distillation = new DistillationSummary(Math.Round(bestFew.Temperature, 4), Math.Round(bestFew.Alpha, 4), bestFew.Aggregation.ToString().ToLowerInvariant(), [.. gridAll, .. gridFew])
             {
                 Chosen = new Dictionary<string, GridPoint>
                 {
-                    ["all"] = gridAll.Single(p => p.Temperature == bestAll.Temperature && p.Alpha == bestAll.Alpha),
-                    ["few_labels"] = gridFew.Single(p => p.Temperature == bestFew.Temperature && p.Alpha == bestFew.Alpha),
+                    ["all"] = gridAll.Single(p => p.Temperature == Math.Round(bestAll.Temperature, 4) && p.Alpha == Math.Round(bestAll.Alpha, 4)),
+                    ["few_labels"] = gridFew.Single(p => p.Temperature == Math.Round(bestFew.Temperature, 4) && p.Alpha == Math.Round(bestFew.Alpha, 4)),
                 },
             },
             Teachers = teachers.Select(t => t.Summary).ToList(),

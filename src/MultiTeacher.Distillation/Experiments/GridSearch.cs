@@ -31,7 +31,7 @@ public static class GridSearch
                 var accuracy = double.NegativeInfinity;
                 ReferenceDistillation.Train(student, train, labels, teachers, settings,
                     _ => accuracy = Math.Max(accuracy, Evaluator.Evaluate(student, validation).Accuracy), cancellationToken);
-                points.Add(new GridPoint(labelsName, t, alpha, accuracy));
+                points.Add(new GridPoint(labelsName, Math.Round(t, 4), Math.Round(alpha, 4), accuracy));
                 phase.Report(points.Count, $"T={t} α={alpha}: {accuracy:P2}");
                 if (accuracy > bestAccuracy)
                 {
