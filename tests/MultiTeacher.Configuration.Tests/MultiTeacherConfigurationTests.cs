@@ -143,10 +143,9 @@ public sealed class MultiTeacherConfigurationTests : IDisposable
         string text = MultiTeacherConfiguration.Show(file, ["node.name=n1"], json: false, withDefaults: true,
             Env(("MT_NODE__THREADS", "3")));
 
-        Assert.Equal("""
-            multiteacher {
-              threads = 2
-            }
+        // The built-in defaults come first and grow with the project; the file's own part follows them.
+        Assert.StartsWith("multiteacher {\n  threads = 2\n", text);
+        Assert.EndsWith("""
             broker {
               uri = "amqp://mt:***@rabbit:5672/"
               password = "***"
