@@ -7,10 +7,10 @@ namespace MultiTeacher.Distillation.Reports;
 /// <summary>Small inline-SVG charts (lines, bars, scatter) for reports that open offline: no scripts, no fonts to fetch.</summary>
 public static class SvgChart
 {
-    private const int Width = 640;
+    private const int Width = 760;
     private const int Height = 320;
     private const int Left = 60;
-    private const int Right = 160;
+    private const int Right = 230;
     private const int Top = 20;
     private const int Bottom = 40;
 
