@@ -7,7 +7,7 @@ namespace MultiTeacher.Core.Layers;
 
 /// <summary>
 /// 2-D convolution with stride 1 and zero padding, PyTorch's <c>nn.Conv2d</c> (weight [C_out, C_in, kh, kw]),
-/// computed as im2col + one GEMM for the whole batch: Z (C_out × B·P) = W (C_out × K) · cols (K × B·P).
+/// computed as im2col + GEMM over chunks of images: Z (C_out × chunk·P) = W (C_out × K) · cols (K × chunk·P).
 /// </summary>
 public sealed class Conv2d : Layer
 {
@@ -15,16 +15,18 @@ public sealed class Conv2d : Layer
     private readonly int _outChannels;
     private readonly int _kernel;
     private readonly int _padding;
-    private readonly Tensor _columns = new(0);     // (K, B·P)
-    private readonly Tensor _product = new(0);     // (C_out, B·P): GEMM output, reused as the reordered output gradient
-    private readonly Tensor _gradColumns = new(0); // (K, B·P)
+    /// <summary>Target size of one chunk's column matrix: 1 Mi floats (4 MiB), within a core's share of L2 + L3.</summary>
+    private const int ChunkFloats = 1 << 20;
+
+    private readonly Tensor _columns = new(0);     // (K, chunk·P)
+    private readonly Tensor _product = new(0);     // (C_out, chunk·P): GEMM output, reused as the reordered output gradient
+    private readonly Tensor _gradColumns = new(0); // (K, chunk·P)
     private readonly Tensor _output = new(0);      // (B, C_out, Ho, Wo)
     private readonly Tensor _gradInput = new(0);   // (B, C_in, H, W)
     private ParameterSet? _parameters;
     private Parameter? _weight;                    // [C_out, C_in, k, k]
     private Parameter? _bias;                      // [C_out]
-    private Im2Col _lowering;
-    private bool _hasOutput;
+    private Tensor? _input;                        // (B, C_in, H, W), the previous layer's output
 
     /// <summary>Creates a convolution over inputs of shape (C_in, H, W) with a square kernel.</summary>
     public Conv2d(int[] inputShape, int outChannels, int kernel, int padding = 0)
@@ -57,65 +59,98 @@ public sealed class Conv2d : Layer
         CheckBatch(input, InputShape, "input");
         var p = Bound();
         var batch = input.Dim(0);
-        _lowering = new Im2Col(batch, _inChannels, InputShape[1], InputShape[2], _kernel, _kernel, _padding);
-        var (k, n, plane) = (_lowering.Rows, _lowering.Columns, OutputShape[1] * OutputShape[2]);
-        _columns.Reshape(k, n);
-        _lowering.Lower(input.Buffer, _columns.Buffer);
-        _product.Reshape(_outChannels, n);
-        Gemm.Sgemm(false, false, _outChannels, n, k, 1f, p.Value(_weight!), k, _columns.Span, n, 0f, _product.Span, n);
-
+        _input = input;
         _output.ReshapeBatch(batch, OutputShape);
-        var z = _product.Span;
-        var y = _output.Span;
+        var (k, plane) = (_inChannels * _kernel * _kernel, OutputShape[1] * OutputShape[2]);
         var bias = p.Value(_bias!);
-        for (var b = 0; b < batch; b++)
+        var size = ChunkSize(batch);
+        for (var first = 0; first < batch; first += size)
         {
-            for (var c = 0; c < _outChannels; c++)
+            var count = Math.Min(size, batch - first);
+            var lowering = Lowering(count);
+            var n = lowering.Columns;
+            _columns.Reshape(k, n);
+            lowering.Lower(input.Buffer, first * InputSize, _columns.Buffer);
+            _product.Reshape(_outChannels, n);
+            Gemm.Sgemm(false, false, _outChannels, n, k, 1f, p.Value(_weight!), k, _columns.Span, n, 0f, _product.Span, n);
+
+            var z = _product.Span;
+            var y = _output.Span;
+            for (var b = 0; b < count; b++)
             {
-                TensorPrimitives.Add(z.Slice(c * n + b * plane, plane), bias[c], y.Slice((b * _outChannels + c) * plane, plane));
+                for (var c = 0; c < _outChannels; c++)
+                {
+                    TensorPrimitives.Add(z.Slice(c * n + b * plane, plane), bias[c], y.Slice(((first + b) * _outChannels + c) * plane, plane));
+                }
             }
         }
 
-        _hasOutput = true;
         return _output;
     }
 
     /// <inheritdoc />
     public override Tensor Backward(Tensor gradOutput)
     {
-        CheckGradient(gradOutput, _hasOutput ? _output : null);
+        CheckGradient(gradOutput, _input is null ? null : _output);
         var p = Bound();
         var batch = gradOutput.Dim(0);
-        var (k, n, plane) = (_lowering.Rows, _lowering.Columns, OutputShape[1] * OutputShape[2]);
-
-        var dy = gradOutput.Span;
-        var dz = _product.Span; // (C_out, B·P)
+        var (k, plane) = (_inChannels * _kernel * _kernel, OutputShape[1] * OutputShape[2]);
         var db = p.Gradient(_bias!);
-        for (var c = 0; c < _outChannels; c++)
-        {
-            for (var b = 0; b < batch; b++)
-            {
-                dy.Slice((b * _outChannels + c) * plane, plane).CopyTo(dz.Slice(c * n + b * plane, plane));
-            }
-
-            db[c] += TensorPrimitives.Sum(dz.Slice(c * n, n));
-        }
-
-        // dW (C_out, K) += dZ (C_out, B·P) · colsᵀ (B·P, K)
-        Gemm.Sgemm(false, true, _outChannels, k, n, 1f, dz, n, _columns.Span, n, 1f, p.Gradient(_weight!), k);
-
         _gradInput.ReshapeBatch(batch, InputShape);
         if (ComputesInputGradient)
         {
-            // dcols (K, B·P) = Wᵀ (K, C_out) · dZ (C_out, B·P), then scattered back to the image
-            _gradColumns.Reshape(k, n);
-            Gemm.Sgemm(true, false, k, n, _outChannels, 1f, p.Value(_weight!), k, dz, n, 0f, _gradColumns.Span, n);
             _gradInput.Span.Clear();
-            _lowering.Raise(_gradColumns.Buffer, _gradInput.Buffer);
+        }
+
+        var size = ChunkSize(batch);
+        for (var first = 0; first < batch; first += size)
+        {
+            var count = Math.Min(size, batch - first);
+
+            // The columns are lowered again rather than kept from the forward pass: a chunk's columns fit in cache,
+            // a whole batch's do not, and rereading them from memory costs more than recomputing them.
+            var lowering = Lowering(count);
+            var n = lowering.Columns;
+            _columns.Reshape(k, n);
+            lowering.Lower(_input!.Buffer, first * InputSize, _columns.Buffer);
+
+            var dy = gradOutput.Span;
+            _product.Reshape(_outChannels, n);
+            var dz = _product.Span; // (C_out, chunk·P)
+            for (var c = 0; c < _outChannels; c++)
+            {
+                for (var b = 0; b < count; b++)
+                {
+                    dy.Slice(((first + b) * _outChannels + c) * plane, plane).CopyTo(dz.Slice(c * n + b * plane, plane));
+                }
+
+                db[c] += TensorPrimitives.Sum(dz.Slice(c * n, n));
+            }
+
+            // dW (C_out, K) += dZ (C_out, chunk·P) · colsᵀ (chunk·P, K)
+            Gemm.Sgemm(false, true, _outChannels, k, n, 1f, dz, n, _columns.Span, n, 1f, p.Gradient(_weight!), k);
+            if (ComputesInputGradient)
+            {
+                // dcols (K, chunk·P) = Wᵀ (K, C_out) · dZ (C_out, chunk·P), then scattered back to the images
+                _gradColumns.Reshape(k, n);
+                Gemm.Sgemm(true, false, k, n, _outChannels, 1f, p.Value(_weight!), k, dz, n, 0f, _gradColumns.Span, n);
+                lowering.Raise(_gradColumns.Buffer, _gradInput.Buffer, first * InputSize);
+            }
         }
 
         return _gradInput;
     }
+
+    private int InputSize => _inChannels * InputShape[1] * InputShape[2];
+
+    private Im2Col Lowering(int images) => new(images, _inChannels, InputShape[1], InputShape[2], _kernel, _kernel, _padding);
+
+    /// <summary>
+    /// Images per chunk: a chunk's column matrix stays near <see cref="ChunkFloats"/> floats, so that lowering, GEMM
+    /// and the reorder work in cache instead of streaming a whole batch's columns through memory.
+    /// </summary>
+    private int ChunkSize(int batch) =>
+        Math.Clamp(ChunkFloats / (_inChannels * _kernel * _kernel * OutputShape[1] * OutputShape[2]), 1, Math.Max(batch, 1));
 
     private static int[] OutputShapeOf(int[] inputShape, int outChannels, int kernel, int padding)
     {

@@ -22,18 +22,23 @@ public readonly record struct Im2Col(int Batch, int Channels, int Height, int Wi
     /// <summary>Columns of the column matrix: B·Ho·Wo.</summary>
     public int Columns => Batch * OutHeight * OutWidth;
 
-    /// <summary>Fills <paramref name="columns"/> (Rows × Columns) from <paramref name="input"/> (B, C, H, W).</summary>
-    public void Lower(float[] input, float[] columns)
+    /// <summary>
+    /// Fills <paramref name="columns"/> (Rows × Columns) from the <see cref="Batch"/> images (C, H, W) that start at
+    /// element <paramref name="inputOffset"/> of <paramref name="input"/>.
+    /// </summary>
+    public void Lower(float[] input, int inputOffset, float[] columns)
     {
         var self = this;
-        ParallelRange.For(Channels * Batch, (long)Rows * Columns, (first, end) => self.Lower(input, columns, first, end));
+        var images = input.AsMemory(inputOffset, Batch * Channels * Height * Width);
+        ParallelRange.For(Channels * Batch, (long)Rows * Columns, (first, end) => self.Lower(images.Span, columns, first, end));
     }
 
-    /// <summary>Adds <paramref name="columns"/> (Rows × Columns) into <paramref name="input"/> (B, C, H, W): the adjoint of <see cref="Lower(float[], float[])"/>.</summary>
-    public void Raise(float[] columns, float[] input)
+    /// <summary>Adds <paramref name="columns"/> (Rows × Columns) into the images at <paramref name="inputOffset"/>: the adjoint of <see cref="Lower(float[], int, float[])"/>.</summary>
+    public void Raise(float[] columns, float[] input, int inputOffset)
     {
         var self = this;
-        ParallelRange.For(Channels * Batch, (long)Rows * Columns, (first, end) => self.Raise(columns, input, first, end));
+        var images = input.AsMemory(inputOffset, Batch * Channels * Height * Width);
+        ParallelRange.For(Channels * Batch, (long)Rows * Columns, (first, end) => self.Raise(columns, images.Span, first, end));
     }
 
     private void Lower(ReadOnlySpan<float> input, Span<float> columns, int firstPair, int endPair)
