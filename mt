@@ -15,6 +15,7 @@ declare -A needed_files=(
   [libopenblas0-pthread]="/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
   [dataset-fashion-mnist]="/usr/share/datasets/fashion-mnist"
   [rabbitmq-server]="/usr/sbin/rabbitmq-server"
+  [python3-torch]="/usr/lib/python3/dist-packages/torch"
 )
 
 install_packages() {
@@ -98,10 +99,12 @@ run_tests() {
 case "${1:-}" in
   test) shift; run_tests "$@" ;;
   build) shift; build "$@" ;;
-  demo|distill|train-teacher|eval|logits|bench)
-    # Set-up on a fresh machine, as for the tests: the data and OpenBLAS. When that cannot be done, the command still
-    # runs and its own error says what is missing (the managed GEMM stands in for OpenBLAS).
+  demo|distill|train-teacher|eval|logits|bench|online)
+    # Set-up on a fresh machine, as for the tests: the data and OpenBLAS (and PyTorch for `bench --pytorch`). When that
+    # cannot be done, the command still runs and its own error says what is missing (the managed GEMM stands in for
+    # OpenBLAS).
     install_packages libopenblas0-pthread dataset-fashion-mnist || true
+    case " $* " in *" --pytorch "*) install_packages python3-torch || true ;; esac
     build_if_needed
     exec dotnet "$cli_dll" "$@"
     ;;

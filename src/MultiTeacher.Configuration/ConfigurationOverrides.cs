@@ -5,7 +5,9 @@ namespace MultiTeacher.Configuration;
 
 /// <summary>
 /// Sets values given outside the file on a resolved tree: <c>MT_</c> environment variables (<c>__</c> nests), then
-/// <c>--set key.path=value</c>. Values are strings. A key matches an existing key ignoring case (as .NET
+/// <c>--set key.path=value</c>. Only variables with a <c>__</c> are overrides (<c>MT_MULTITEACHER__THREADS</c>);
+/// single names such as <c>MT_HOME</c>, <c>MT_DATA</c> or <c>MT_RABBITMQ_URI</c> are ordinary variables, read by the
+/// file's <c>${?MT_...}</c> substitutions and by the programs. Values are strings. A key matches an existing key ignoring case (as .NET
 /// configuration does); a number addresses an array element (or appends, one past the end).
 /// </summary>
 internal static class ConfigurationOverrides
@@ -14,7 +16,8 @@ internal static class ConfigurationOverrides
     {
         var overrides = new List<(IReadOnlyList<string> Path, string Value, SourcePosition Source)>();
         foreach (var (name, value) in environment
-            .Where(e => e.Key.StartsWith(MultiTeacherConfiguration.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+            .Where(e => e.Key.StartsWith(MultiTeacherConfiguration.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)
+                && e.Key.Contains("__", StringComparison.Ordinal))
             .OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             string[] path = name[MultiTeacherConfiguration.EnvironmentPrefix.Length..].Split("__");

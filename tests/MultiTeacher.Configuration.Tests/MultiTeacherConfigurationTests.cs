@@ -119,6 +119,18 @@ public sealed class MultiTeacherConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void LoadTree_EnvironmentVariableWithoutNesting_IsNotAnOverride()
+    {
+        string file = File("a = 1");
+
+        var tree = MultiTeacherConfiguration.LoadTree(file, [], Env(("MT_HOME", "/srv/mt"), ("MT_A", "2"), ("MT_B__C", "3")), withDefaults: false);
+
+        Assert.False(tree.HasPath("MT_HOME") || tree.HasPath("HOME") || tree.HasPath("A"));
+        Assert.Equal(1, tree.GetInt("a"));
+        Assert.Equal(3, tree.GetInt("B.C"));
+    }
+
+    [Fact]
     public void LoadTree_BrokenFile_Throws()
     {
         string file = File("a = {");

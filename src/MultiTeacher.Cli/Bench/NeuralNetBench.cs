@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using MultiTeacher.Cli.Commands;
 using MultiTeacher.Core.Losses;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Numerics;
@@ -33,8 +34,8 @@ internal static class NeuralNetBench
         var models = new Option<string[]>("--model") { Description = "Architecture strings to measure (default: the three reference models).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("nn", "Samples/s of inference (batch 256) and of an Adam training step (batch 128). " +
             "With --pytorch, PyTorch's figures are measured beside ours.") { json, seconds, threads, gemm, pytorch, roundsOption, models };
-        command.SetAction(parse => Run(parse.GetValue(json), parse.GetValue(seconds), parse.GetValue(threads),
-            parse.GetValue(gemm), parse.GetValue(pytorch), Math.Max(1, parse.GetValue(roundsOption)), parse.GetValue(models) is { Length: > 0 } m ? m : Models));
+        command.SetAction((parse, token) => CommandRunner.Run(_ => Run(parse.GetValue(json), parse.GetValue(seconds), parse.GetValue(threads),
+            parse.GetValue(gemm), parse.GetValue(pytorch), Math.Max(1, parse.GetValue(roundsOption)), parse.GetValue(models) is { Length: > 0 } m ? m : Models), token));
         return command;
     }
 
