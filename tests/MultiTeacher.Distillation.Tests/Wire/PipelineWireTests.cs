@@ -1,4 +1,5 @@
 using MultiTeacher.Core.Data;
+using MultiTeacher.Distillation.Nodes;
 using MultiTeacher.Distillation.Pipeline;
 using MultiTeacher.Distillation.Pipeline.Wire;
 using MultiTeacher.Distillation.Students;
@@ -17,7 +18,7 @@ public sealed class PipelineWireTests
     public void AddTo_RegistersEveryMessageThatCrossesProcesses_UnderDistinctManifests()
     {
         Type[] crossing = [typeof(ShardRequest), typeof(ExpectShard), typeof(TeacherOutput), typeof(AggregatedTargets), typeof(ShardFailed),
-            typeof(ShardTrained), typeof(StudentEpochCompleted), typeof(Checkpoint)];
+            typeof(ShardTrained), typeof(StudentEpochCompleted), typeof(Checkpoint), typeof(RunSpec), typeof(RunCompleted), typeof(NodeReport)];
 
         Assert.Equal(crossing.OrderBy(t => t.Name), _codecs.Types.OrderBy(t => t.Name));
         Assert.Equal(crossing.Length, _codecs.Manifests.Distinct().Count());
@@ -60,6 +61,9 @@ public sealed class PipelineWireTests
         Assert.Equal(trained, _codecs.RoundTrip(trained));
         var epoch = new StudentEpochCompleted("r", 3, 0.875, double.NaN, 0.31);
         Assert.Equal(epoch, _codecs.RoundTrip(epoch));
+        var spec = new RunSpec("r", "student = \"mlp:784-64-10\"", "/srv/mt", "", "/srv/mt/runs/r");
+        Assert.Equal(spec, _codecs.RoundTrip(spec));
+        Assert.Equal(new RunCompleted("r", false, "no teacher"), _codecs.RoundTrip(new RunCompleted("r", false, "no teacher")));
     }
 
     [Fact]
@@ -72,6 +76,19 @@ public sealed class PipelineWireTests
         Assert.Equal((message.ModelId, message.Version, message.Step, message.Arch), (copy.ModelId, copy.Version, copy.Step, copy.Arch));
         Assert.Equal(message.Weights, copy.Weights);
         Assert.Equal(54, copy.Metrics["shards_trained"]);
+    }
+
+    [Fact]
+    public void NodeReport_RoundTrips()
+    {
+        var report = new NodeReport("r", "node-1", ["teacher", "aggregator"], new Dictionary<string, double> { ["redelivered"] = 3 }, ["late output"]);
+
+        var copy = _codecs.RoundTrip(report);
+
+        Assert.Equal((report.RunId, report.NodeId), (copy.RunId, copy.NodeId));
+        Assert.Equal(report.Roles, copy.Roles);
+        Assert.Equal(report.Incidents, copy.Incidents);
+        Assert.Equal(3, copy.Counters["redelivered"]);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Google.Protobuf.Collections;
 using MultiTeacher.Core.Data;
+using MultiTeacher.Distillation.Nodes;
 using MultiTeacher.Distillation.Students;
 
 namespace MultiTeacher.Distillation.Pipeline.Wire;
@@ -14,7 +15,7 @@ public static class PipelineWire
     /// <summary>Prefix of every manifest of this schema.</summary>
     public const string ManifestPrefix = "multiteacher.pipeline.";
 
-    /// <summary>Registers every pipeline message that crosses processes.</summary>
+    /// <summary>Registers every pipeline message that crosses processes, and the node messages that run it on a cluster.</summary>
     public static void AddTo(IWireCodecSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
@@ -26,6 +27,9 @@ public static class PipelineWire
         sink.Add(Manifest(ShardTrainedMsg.Descriptor), Write, ReadShardTrained, m => $"{m.RunId}/{m.Shard.Id}/trained");
         sink.Add(Manifest(StudentEpochCompletedMsg.Descriptor), Write, ReadEpochCompleted, m => $"{m.RunId}/epoch/{m.Epoch}");
         sink.Add(Manifest(CheckpointMsg.Descriptor), Write, ReadCheckpoint, m => $"checkpoint/{m.ModelId}/v{m.Version}");
+        sink.Add(Manifest(RunSpecMsg.Descriptor), Write, ReadRunSpec, m => $"{m.RunId}/spec");
+        sink.Add(Manifest(RunCompletedMsg.Descriptor), Write, ReadRunCompleted, m => $"{m.RunId}/completed");
+        sink.Add(Manifest(NodeReportMsg.Descriptor), Write, ReadNodeReport, m => $"{m.RunId}/report/{m.NodeId}");
     }
 
     private static string Manifest(Google.Protobuf.Reflection.MessageDescriptor descriptor) => descriptor.FullName;
@@ -128,6 +132,44 @@ public static class PipelineWire
     {
         var m = Parse(CheckpointMsg.Parser, bytes);
         return new Checkpoint(m.ModelId, m.Version, m.Step, m.Arch, ToArray(m.Weights), new Dictionary<string, double>(m.Metrics));
+    }
+
+    private static byte[] Write(RunSpec m) => new RunSpecMsg
+    {
+        RunId = m.RunId, RequestHocon = m.RequestHocon, BaseDirectory = m.BaseDirectory, DataDirectory = m.DataDirectory, OutDirectory = m.OutDirectory,
+    }.ToByteArray();
+
+    private static RunSpec ReadRunSpec(ReadOnlySpan<byte> bytes)
+    {
+        var m = Parse(RunSpecMsg.Parser, bytes);
+        return new RunSpec(m.RunId, m.RequestHocon, m.BaseDirectory, m.DataDirectory, m.OutDirectory);
+    }
+
+    private static byte[] Write(RunCompleted m) => new RunCompletedMsg { RunId = m.RunId, Succeeded = m.Succeeded, Reason = m.Reason }.ToByteArray();
+
+    private static RunCompleted ReadRunCompleted(ReadOnlySpan<byte> bytes)
+    {
+        var m = Parse(RunCompletedMsg.Parser, bytes);
+        return new RunCompleted(m.RunId, m.Succeeded, m.Reason);
+    }
+
+    private static byte[] Write(NodeReport m)
+    {
+        var wire = new NodeReportMsg { RunId = m.RunId, NodeId = m.NodeId };
+        wire.Roles.Add(m.Roles);
+        wire.Incidents.Add(m.Incidents);
+        foreach (var (name, value) in m.Counters)
+        {
+            wire.Counters[name] = value;
+        }
+
+        return wire.ToByteArray();
+    }
+
+    private static NodeReport ReadNodeReport(ReadOnlySpan<byte> bytes)
+    {
+        var m = Parse(NodeReportMsg.Parser, bytes);
+        return new NodeReport(m.RunId, m.NodeId, m.Roles.ToArray(), new Dictionary<string, double>(m.Counters), m.Incidents.ToArray());
     }
 
     private static ShardMsg ToWire(Shard shard) =>

@@ -1,0 +1,108 @@
+using MultiTeacher.Core.Checkpoints;
+using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Models;
+using MultiTeacher.Core.Training;
+using MultiTeacher.Distillation.Data;
+using MultiTeacher.Distillation.Reports;
+using MultiTeacher.Distillation.Teachers;
+
+namespace MultiTeacher.Distillation.Experiments;
+
+/// <summary>
+/// What every participant of one <c>mt distill</c> run derives from its <see cref="DistillRequest"/> in the same way:
+/// the training/validation split, the labelled rows, the shard plan and the teachers' cached passes. Built alike in
+/// one process and on every node of a cluster, which is what lets the nodes agree without sending data.
+/// </summary>
+/// <param name="Train">The training rows after the validation split.</param>
+/// <param name="Validation">Rows held out to pick the student's epoch.</param>
+/// <param name="Test">The test set.</param>
+/// <param name="Labels">Labels of <paramref name="Train"/>; −1 for rows without one.</param>
+/// <param name="Planner">The run's shard plan over <paramref name="Train"/>.</param>
+/// <param name="Teachers">Every teacher of the request in combination order; only those asked for are loaded.</param>
+/// <param name="Student">The student's architecture.</param>
+public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test, int[] Labels, ShardPlanner Planner,
+    IReadOnlyList<PreparedTeacher> Teachers, Architecture Student)
+{
+    /// <summary>The number of labelled training rows.</summary>
+    public int Labelled => Labels.Count(l => l >= 0);
+
+    /// <summary>Loads the data and the teachers <paramref name="load"/> selects (all when null), checking each against the data.</summary>
+    public static PreparedRun Create(DistillRequest request, string? dataDirectory, IRunProgress progress, CancellationToken cancellationToken,
+        Func<string, bool>? load = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Settings.Validate();
+        var train = DatasetCatalog.Load(dataDirectory, "train");
+        var test = DatasetCatalog.Load(dataDirectory, "test");
+        var student = Architecture.Parse(request.Student);
+        DataCompatibility.Check(student, train, $"student {request.Student}");
+        if (request.Teachers.Count == 0 && request.TeacherLogits.Count == 0 && request.Settings.Alpha > 0)
+        {
+            throw new ArgumentException("no teachers: name teacher files (distill.teachers) or teacher logits (--teacher-logits a.npy,b.npy)");
+        }
+
+        var split = TrainValidationSplit.Create(train, request.ValidationRows, request.Settings.Seed);
+        var labels = request.Settings.Labels.Apply(split.Train, request.Settings.Seed);
+        var teachers = new List<PreparedTeacher>();
+        foreach (var path in request.Teachers)
+        {
+            var id = PreparedTeacher.IdOf(path);
+            teachers.Add(load is null || load(id) ? LoadTeacher(path, train, test, split, progress, cancellationToken) : new PreparedTeacher(id, path, null, null, null));
+        }
+
+        foreach (var path in request.TeacherLogits)
+        {
+            var id = PreparedTeacher.IdOf(path);
+            teachers.Add(load is null || load(id) ? LoadLogits(path, train, split) : new PreparedTeacher(id, path, null, null, null));
+        }
+
+        var planner = new ShardPlanner(split.Train.Name, split.Train.Count, request.Settings.Seed, request.Settings.ShardSize);
+        return new PreparedRun(split.Train, split.Validation, test, labels, planner, teachers, student);
+    }
+
+    private static PreparedTeacher LoadTeacher(string path, Dataset train, Dataset test, TrainValidationSplit split, IRunProgress progress,
+        CancellationToken cancellationToken)
+    {
+        var loaded = ModelCheckpoint.Load(path);
+        var arch = loaded.Model.Architecture;
+        if (arch.InputSize != train.Features || arch.Classes != train.Classes)
+        {
+            throw new InvalidOperationException(
+                $"teacher {path} ({arch}) takes {arch.InputSize} inputs and predicts {arch.Classes} classes; " +
+                $"the data {train.Name} has {train.Features} features and {train.Classes} classes");
+        }
+
+        using var phase = progress.Phase($"teacher pass of {Path.GetFileName(path)} (cached beside it)", 1);
+        var trainLogits = TeacherLogitsCache.GetOrCompute(path, loaded.Model, train, cancellationToken);
+        var testLogits = TeacherLogitsCache.GetOrCompute(path, loaded.Model, test, cancellationToken);
+        var accuracy = Evaluator.FromLogits(testLogits.Values, test.Labels, test.Classes).Accuracy;
+        var summary = new ModelSummary(PreparedTeacher.IdOf(path), arch.Text, loaded.Model.Parameters.Count, accuracy,
+            Math.Round(Throughput.InferenceSamplesPerSecond(loaded.Model)), path);
+        return new PreparedTeacher(summary.Id, path, summary, trainLogits.Subset(split.TrainRows), testLogits);
+    }
+
+    private static PreparedTeacher LoadLogits(string path, Dataset train, TrainValidationSplit split)
+    {
+        var table = LogitTable.Load(path);
+        if (table.Rows != train.Count || table.Classes != train.Classes)
+        {
+            throw new InvalidOperationException(
+                $"teacher logits {path} have shape ({table.Rows}, {table.Classes}); the data {train.Name} needs ({train.Count}, {train.Classes})");
+        }
+
+        var id = PreparedTeacher.IdOf(path);
+        return new PreparedTeacher(id, path, new ModelSummary(id, "logits (.npy)", 0, double.NaN, 0, path), table.Subset(split.TrainRows), null);
+    }
+}
+
+/// <summary>A teacher of a prepared run; <see cref="Train"/> is null for teachers this participant did not load.</summary>
+/// <param name="Id">The teacher's id: its file name without extension.</param>
+/// <param name="Path">Its model or logits file.</param>
+/// <param name="Summary">Accuracy, size and speed, when loaded.</param>
+/// <param name="Train">Its logits on the run's training rows, when loaded.</param>
+/// <param name="Test">Its logits on the test set, for teacher files that were loaded.</param>
+public sealed record PreparedTeacher(string Id, string Path, ModelSummary? Summary, LogitTable? Train, LogitTable? Test)
+{
+    /// <summary>The id of the teacher stored at <paramref name="path"/>.</summary>
+    public static string IdOf(string path) => System.IO.Path.GetFileNameWithoutExtension(path);
+}
