@@ -128,6 +128,31 @@ public sealed class ActorSystem : IAsyncDisposable, IDisposable
         Resolve(recipient.Path).Tell(message, sender is null ? null : Resolve(sender));
     }
 
+    /// <summary>
+    /// Hands a message that arrived through a transport to a local actor and tells <paramref name="delivery"/> its
+    /// fate: <see cref="IInboundDelivery.Handled"/> once the handler returned and the work it attached to
+    /// <see cref="DeliveryContext.Current"/> completed (or, if the actor deferred it, once it completed the
+    /// <see cref="DeferredDelivery"/>), <see cref="IInboundDelivery.Failed"/> if the handler threw or the actor could
+    /// not take the message, <see cref="IInboundDelivery.Rejected"/> if the actor rejected it.
+    /// </summary>
+    /// <param name="recipient">An actor of this process (a reference that resolves to one, such as a test probe).</param>
+    /// <param name="message">The deserialized message.</param>
+    /// <param name="sender">Who the recipient sees as <c>Sender</c>; <c>null</c> for nobody.</param>
+    /// <param name="delivery">The transport's handle on the message.</param>
+    public void DeliverInbound(IActorRef recipient, object message, IActorRef? sender, IInboundDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(delivery);
+        var local = recipient is RemoteActorRef ? null : recipient.System == this ? ToLocal(recipient) : null;
+        if (local is null)
+        {
+            delivery.Failed(new InvalidOperationException($"{recipient.Path} is not a living actor of system '{Name}'."));
+            return;
+        }
+        local.Tell(new InboundMessage(message, delivery), sender);
+    }
+
     /// <summary>Stops all actors (user actors, then internal ones), children first, and disconnects the transport.</summary>
     public Task ShutdownAsync() => _shutdown.Value;
 

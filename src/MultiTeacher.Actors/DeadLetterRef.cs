@@ -50,6 +50,12 @@ public sealed class DeadLetterRef : IActorRef
     /// <summary>Counts, logs and publishes one undeliverable message.</summary>
     internal void Publish(object message, IActorRef? sender, IActorRef recipient)
     {
+        if (message is Transport.InboundMessage inbound)
+        {
+            // The transport gets its message back to deliver again (to another consumer, or later).
+            inbound.Delivery.Failed(new InvalidOperationException($"{recipient.Path} could not take the message: no such actor, stopped, or mailbox full."));
+            message = inbound.Message;
+        }
         var count = Interlocked.Increment(ref _count);
         if (count <= _logLimit && _logger.IsEnabled(LogLevel.Information))
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MultiTeacher.Actors.Transport;
 
 namespace MultiTeacher.Actors;
 
@@ -58,4 +59,12 @@ public interface IActorContext
 
     /// <summary>Sends the message being handled on to <paramref name="target"/>, keeping its original sender.</summary>
     void Forward(IActorRef target);
+
+    /// <summary>
+    /// Takes over the outcome of the message being handled when it came from a transport: it is neither acknowledged
+    /// nor redelivered when the handler returns, but when the returned handle is completed (or rejected: dead letter).
+    /// Keep the handle in the actor's state; if the actor fails before completing it, the message is redelivered only
+    /// when the transport's connection ends. For a message that did not come from a transport the handle does nothing.
+    /// </summary>
+    DeferredDelivery DeferDelivery();
 }

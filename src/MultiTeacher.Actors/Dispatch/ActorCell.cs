@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MultiTeacher.Actors.Timers;
+using MultiTeacher.Actors.Transport;
 
 namespace MultiTeacher.Actors.Dispatch;
 
@@ -20,6 +21,9 @@ internal sealed partial class ActorCell : IActorContext
     private object? _currentMessage;
     private IActorRef? _currentSender;
     private TimerScheduler? _timers;
+    private DeliveryContext? _currentDelivery;
+    private DeliveryContext? _awaitedDelivery;
+    private Exception? _lastInvokeError;
     private ILogger? _log;
 
     public ActorCell(ActorSystem system, Props props, ActorCell? parent, ActorPath path)
@@ -78,11 +82,53 @@ internal sealed partial class ActorCell : IActorContext
         }
     }
 
+    public DeferredDelivery DeferDelivery() => _currentDelivery?.Defer() ?? DeferredDelivery.None;
+
     /// <summary>Handles one user message; returns the task of an asynchronous handler that has not completed yet.</summary>
     public Task? Invoke(Envelope envelope)
     {
         var message = envelope.Message;
-        _currentSender = envelope.Sender;
+        _lastInvokeError = null;
+        DeliveryContext? delivery = null;
+        if (message is InboundMessage inbound)
+        {
+            message = inbound.Message;
+            delivery = new DeliveryContext(inbound.Delivery);
+        }
+        else if (System.Options.Transport is not null)
+        {
+            delivery = new DeliveryContext(null);
+        }
+        if (delivery is null)
+        {
+            return InvokeCore(message, envelope.Sender);
+        }
+        // The ambient context flows into the handler's awaits; it is reset on this thread when the handler returns.
+        var previous = DeliveryContext.Enter(delivery);
+        _currentDelivery = delivery;
+        try
+        {
+            var pending = InvokeCore(message, envelope.Sender);
+            if (pending is null)
+            {
+                delivery.HandlerReturned(_lastInvokeError);
+            }
+            else
+            {
+                _awaitedDelivery = delivery;
+            }
+            return pending;
+        }
+        finally
+        {
+            _currentDelivery = null;
+            DeliveryContext.Exit(previous);
+        }
+    }
+
+    private Task? InvokeCore(object message, IActorRef? sender)
+    {
+        _currentSender = sender;
         _currentMessage = message;
         try
         {
@@ -121,6 +167,7 @@ internal sealed partial class ActorCell : IActorContext
         }
         catch (Exception exception)
         {
+            _lastInvokeError = exception;
             Fail(exception);
         }
         return null;
@@ -129,13 +176,22 @@ internal sealed partial class ActorCell : IActorContext
     /// <summary>Observes the outcome of an asynchronous handler: a fault fails the actor.</summary>
     public void EndAwait(Task task)
     {
+        Exception? error = null;
         if (task.IsFaulted)
         {
-            Fail(task.Exception.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception);
+            error = task.Exception.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
         }
         else if (task.IsCanceled)
         {
-            Fail(new TaskCanceledException(task));
+            error = new TaskCanceledException(task);
+        }
+        var delivery = _awaitedDelivery;
+        _awaitedDelivery = null;
+        delivery?.HandlerReturned(error);
+        _lastInvokeError = error;
+        if (error is not null)
+        {
+            Fail(error);
         }
     }
 

@@ -3,7 +3,7 @@ namespace MultiTeacher.Actors.Transport;
 /// <summary>
 /// Carries messages between actor systems (other processes or machines). A system created with a transport in its
 /// <see cref="ActorSystemOptions"/> connects itself; <see cref="RemoteActorRef"/> sends through it; on arrival the
-/// transport calls <see cref="ActorSystem.DeliverInbound"/> of the recipient's system. Implementations:
+/// transport calls <see cref="ActorSystem.DeliverInbound(ActorAddress, object, ActorAddress?)"/> (or, to learn when the handler finished, <see cref="ActorSystem.DeliverInbound(IActorRef, object, IActorRef?, IInboundDelivery)"/>) of the recipient's system. Implementations:
 /// <see cref="InProcessTransport"/> here, RabbitMQ in the cluster project.
 /// </summary>
 public interface ITransport

@@ -1,0 +1,6 @@
+using MultiTeacher.Cluster.Testing;
+
+namespace MultiTeacher.Cluster.Tests;
+
+[CollectionDefinition(BrokerFixture.Collection)]
+public sealed class BrokerCollection : ICollectionFixture<BrokerFixture>;
