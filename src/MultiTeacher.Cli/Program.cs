@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using MultiTeacher.Cli.Cluster;
 using MultiTeacher.Cli.Commands;
 
 var root = new RootCommand(
@@ -12,6 +13,7 @@ root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(LogitsCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
+root.Subcommands.Add(NodeCommand.Create());
 
 // Ctrl+C and SIGTERM cancel the running command, which stops at its next safe point and writes nothing partial;
 // a second Ctrl+C ends the process at once.

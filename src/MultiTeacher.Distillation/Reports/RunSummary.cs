@@ -47,6 +47,9 @@ public sealed record RunSummary
     /// <summary>Wall time of the whole run.</summary>
     public double ElapsedSeconds { get; init; }
 
+    /// <summary>What the broker carried, for runs on a cluster; null in one process.</summary>
+    public ClusterSummary? Cluster { get; init; }
+
     /// <summary>Writes the summary atomically.</summary>
     public void Write(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, JsonOptions));
 
@@ -113,3 +116,10 @@ public sealed record EpochAccuracy(int Epoch, double ValidationAccuracy, double 
 
 /// <summary>What the pipeline did with shards.</summary>
 public sealed record ShardCounters(int Planned, int Aggregated, int Trained, int DuplicatesDropped, int ClosedIncomplete, int RejectedOutputs = 0);
+
+/// <summary>A cluster run's traffic: summed over the nodes' reports, and each node's own counters.</summary>
+public sealed record ClusterSummary(int Nodes, long Messages, long Redeliveries, long DuplicatesDropped, long DeadLettered, long Bytes,
+    IReadOnlyList<NodeSummary> NodeReports);
+
+/// <summary>One node's part in a cluster run.</summary>
+public sealed record NodeSummary(string Node, IReadOnlyList<string> Roles, IReadOnlyDictionary<string, double> Counters, IReadOnlyList<string> Incidents);

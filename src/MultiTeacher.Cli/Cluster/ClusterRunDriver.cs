@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using MultiTeacher.Actors;
+using MultiTeacher.Cluster;
+using MultiTeacher.Configuration;
+using MultiTeacher.Core.Checkpoints;
+using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Numerics;
+using MultiTeacher.Core.Training;
+using MultiTeacher.Distillation.Experiments;
+using MultiTeacher.Distillation.Nodes;
+using MultiTeacher.Distillation.Pipeline;
+using MultiTeacher.Distillation.Reports;
+
+namespace MultiTeacher.Cli.Cluster;
+
+/// <summary>
+/// The coordinator of a cluster run: submits the run (<see cref="RunSpec"/>, repeated until it ends so that late or
+/// restarted nodes join), plans and tracks the shards, and when every shard is trained tells the nodes, collects
+/// their reports and writes <c>summary.json</c>.
+/// </summary>
+internal static class ClusterRunDriver
+{
+    private static readonly TimeSpan s_resubmitEvery = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_reportWait = TimeSpan.FromSeconds(30);
+
+    public static async Task<RunSummary> RunAsync(HoconConfig tree, string baseDirectory, string? dataDirectory, string outDirectory,
+        IRunProgress progress, ILoggerFactory logs, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var request = Commands.DistillConfig.Read(tree, baseDirectory);
+        var run = PreparedRun.Create(request, dataDirectory, progress, cancellationToken, _ => false);
+        var runId = string.Create(CultureInfo.InvariantCulture, $"r{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
+        var settings = ClusterSettings.FromConfig(tree);
+        var nodeId = $"coordinator-{Environment.MachineName}-{Environment.ProcessId}";
+        await using var transport = await RabbitMqTransport.ConnectAsync(settings, nodeId, RegistrySink.PipelineRegistry(),
+            logs.CreateLogger("transport"), cancellationToken).ConfigureAwait(false);
+        var observer = new RunObserver();
+        var stopOnFailure = new OneForOneStrategy(e =>
+        {
+            observer.Failed(new PipelineException($"the coordinator failed: {e.Message}", e));
+            return Directive.Stop;
+        });
+        await using var system = new ActorSystem("mt", new ActorSystemOptions
+        {
+            Transport = transport, Node = nodeId, LoggerFactory = logs, GuardianSupervisorStrategy = stopOnFailure,
+        });
+        var fabric = new RabbitFabric(transport, system, RabbitFabric.KeyOf(runId), settings.Prefetch);
+        var node = new PipelineNode(system, fabric, runId, run, request.Settings);
+        var reports = new ReportInbox();
+        await fabric.ServeAsync(ClusterEndpoints.Reports, system.ActorOf(ReportInbox.Props(reports)), cancellationToken).ConfigureAwait(false);
+        var coordinator = await node.StartCoordinatorAsync(observer, cancellationToken).ConfigureAwait(false);
+
+        Directory.CreateDirectory(outDirectory);
+        var spec = new RunSpec(runId, tree.GetConfig(Commands.DistillConfig.Section).ToJson(indented: false), baseDirectory, dataDirectory ?? "",
+            Path.GetFullPath(outDirectory));
+        var runs = transport.Broadcast(system, ClusterEndpoints.Runs);
+        using var resubmit = new CancellationTokenSource();
+        var submitting = SubmitUntilDoneAsync(runs, spec, resubmit.Token);
+        node.BeginRun(coordinator);
+
+        var outcome = new RunCompleted(runId, true, "");
+        using (var phase = progress.Phase($"cluster run {runId}: student {request.Student}", 1.0))
+        {
+            observer.OnShardTrained = (done, total) => phase.Report((double)done / total, $"{done}/{total} shards");
+            await using var interrupt = cancellationToken.Register(() => observer.Failed(new OperationCanceledException(cancellationToken)));
+            try
+            {
+                await observer.Done.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                outcome = new RunCompleted(runId, false, e.Message);
+            }
+        }
+
+        await resubmit.CancelAsync().ConfigureAwait(false);
+        await submitting.ConfigureAwait(false);
+        runs.Tell(outcome);
+        await transport.FlushAsync().ConfigureAwait(false);
+        if (!outcome.Succeeded)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new PipelineException($"cluster run {runId} stopped: {outcome.Reason}");
+        }
+
+        var nodeReports = await reports.WaitForStudentAsync(s_reportWait).ConfigureAwait(false);
+        return Summarize(runId, request, run, observer, nodeReports, outDirectory, clock.Elapsed);
+    }
+
+    private static async Task SubmitUntilDoneAsync(IActorRef runs, RunSpec spec, CancellationToken done)
+    {
+        try
+        {
+            while (true)
+            {
+                runs.Tell(spec);
+                await Task.Delay(s_resubmitEvery, done).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (done.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static RunSummary Summarize(string runId, DistillRequest request, PreparedRun run, RunObserver observer,
+        IReadOnlyList<NodeReport> reports, string outDirectory, TimeSpan elapsed)
+    {
+        var file = Path.Combine(outDirectory, "students", "student.safetensors");
+        var student = File.Exists(file) ? ModelCheckpoint.Load(file).Model : null;
+        var test = student is null ? double.NaN : Evaluator.Evaluate(student, run.Test).Accuracy;
+        var history = observer.Epochs.Select(e => new EpochAccuracy(e.Epoch + 1, e.ValidationAccuracy, e.TestAccuracy)).ToList();
+        var best = history.Count == 0 ? null : history.MaxBy(h => h.ValidationAccuracy);
+        double Sum(string counter) => reports.Sum(r => r.Counters.GetValueOrDefault(counter));
+        var settings = request.Settings;
+        var summary = new RunSummary
+        {
+            Id = runId,
+            Dataset = new DatasetSummary(DatasetCatalog.FashionMnist, run.Train.Count, run.Validation.Count, run.Test.Count, run.Test.Classes),
+            Distillation = new DistillationSummary(settings.Temperature, settings.Alpha, settings.Aggregation.ToString().ToLowerInvariant(), []),
+            Teachers = run.Teachers.Select(t => new ModelSummary(t.Id, "", 0, double.NaN, 0, t.Path)).ToList(),
+            Ensemble = new ModelSummary("ensemble", "", 0, double.NaN, 0),
+            Students = new Dictionary<string, StudentSummary>
+            {
+                ["distilled"] = new()
+                {
+                    Arch = run.Student.Text, Params = student?.Parameters.Count ?? 0, Labels = run.Labelled, Distilled = settings.Alpha > 0,
+                    TestAccuracy = test, ValidationAccuracy = best?.ValidationAccuracy ?? double.NaN, Epochs = history.Count,
+                    BestEpoch = best?.Epoch ?? 0, File = student is null ? null : file, History = history,
+                },
+            },
+            Shards = new ShardCounters(observer.Total, (int)Sum("aggregated"), (int)Sum("trained"),
+                (int)(Sum("duplicates_dropped") + Sum("student_duplicates_dropped")), (int)Sum("closed_incomplete"), (int)Sum("rejected_outputs")),
+            Transport = "rabbitmq",
+            Threads = Gemm.Threads,
+            ElapsedSeconds = Math.Round(elapsed.TotalSeconds, 1),
+            Cluster = new ClusterSummary(reports.Count, (long)Sum("published"), (long)Sum("redelivered"),
+                (long)(Sum("duplicates_dropped") + Sum("student_duplicates_dropped")), (long)Sum("dead_lettered"),
+                (long)(Sum("bytes_in") + Sum("bytes_out")),
+                reports.Select(r => new NodeSummary(r.NodeId, r.Roles, r.Counters, r.Incidents)).ToList()),
+        };
+        summary.Write(Path.Combine(outDirectory, "summary.json"));
+        DemoReport.Build(summary).Write(Path.Combine(outDirectory, "report.html"));
+        return summary;
+    }
+
+    /// <summary>The coordinator's callbacks as a task, with the epochs seen.</summary>
+    private sealed class RunObserver : IPipelineObserver
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Done => _done.Task;
+
+        public List<StudentEpochCompleted> Epochs { get; } = [];
+
+        public int Total { get; private set; }
+
+        public Action<int, int>? OnShardTrained { get; set; }
+
+        public void ShardTrained(int trained, int total)
+        {
+            Total = total;
+            OnShardTrained?.Invoke(trained, total);
+        }
+
+        public void EpochCompleted(StudentEpochCompleted epoch) => Epochs.Add(epoch);
+
+        public void Completed() => _done.TrySetResult();
+
+        public void Failed(Exception reason) => _done.TrySetException(reason);
+    }
+}
