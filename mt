@@ -98,7 +98,7 @@ run_tests() {
 case "${1:-}" in
   test) shift; run_tests "$@" ;;
   build) shift; build "$@" ;;
-  demo|distill|train-teacher|eval|logits|bench)
+  demo|distill|online|train-teacher|eval|logits|bench)
     # Set-up on a fresh machine, as for the tests: the data and OpenBLAS. When that cannot be done, the command still
     # runs and its own error says what is missing (the managed GEMM stands in for OpenBLAS).
     install_packages libopenblas0-pthread dataset-fashion-mnist || true
