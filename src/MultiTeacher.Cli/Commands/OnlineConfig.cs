@@ -38,9 +38,22 @@ internal static class OnlineConfig
         {
             Arch = c.GetString("arch"),
             Settings = settings,
-            Seeds = c.GetStringList("seeds").Select(s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToList(),
-            Teachers = c.GetStringList("teachers").Select(p => Path.GetFullPath(p, baseDirectory)).ToList(),
+            Seeds = List(c, "seeds").Select(s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToList(),
+            Teachers = List(c, "teachers").Select(p => Path.GetFullPath(p, baseDirectory)).ToList(),
         };
+    }
+
+    /// <summary>An array, or (as `--set key=a,b` gives) a comma-separated string.</summary>
+    private static IReadOnlyList<string> List(HoconConfig c, string key)
+    {
+        try
+        {
+            return c.GetStringList(key);
+        }
+        catch (HoconException)
+        {
+            return c.GetString(key).Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
     }
 
     /// <summary>"250" is 250 steps; "1 epoch", "0.5 epochs" are epochs of a peer's partition.</summary>
