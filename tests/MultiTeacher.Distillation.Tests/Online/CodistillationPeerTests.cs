@@ -47,7 +47,8 @@ public sealed class CodistillationPeerTests : TestKitBase
             Assert.Equal(60, report.Steps);
             Assert.Contains(report.Incidents, i => i.StartsWith("peer p2 stopped; continuing with its checkpoint of step 8 (version 2)", StringComparison.Ordinal));
             Assert.Contains(report.Incidents, i => i.StartsWith("checkpoint of p2 (step 8) is 13 steps old", StringComparison.Ordinal));
-            Assert.Equal(60, report.DistilledSteps);
+            // Peer models are installed at exchange points: the first 4 steps have none, every later one has p1 at least.
+            Assert.Equal(56, report.DistilledSteps);
             Assert.InRange(report.StalenessMax, 0, 12);
         }
 
