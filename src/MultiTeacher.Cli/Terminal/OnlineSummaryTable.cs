@@ -8,13 +8,13 @@ internal static class OnlineSummaryTable
 {
     public static void Write(OnlineSummary summary, string outDir)
     {
-        var table = new Table().AddColumns("run", "peer", "rows", "test acc", "ckpt sent", "ckpt recv", "staleness mean/max", "s");
+        var table = new Table().AddColumns("mode", "seed", "peer", "test acc", "ckpt sent/recv", "staleness mean/max");
         foreach (var run in summary.Runs)
         {
             foreach (var p in run.Peers)
             {
-                table.AddRow(Markup.Escape(run.Name), Markup.Escape(p.Id), $"{p.Rows:N0}", $"{p.TestAccuracy:P2}", $"{p.CheckpointsSent}", $"{p.CheckpointsReceived}",
-                    run.Mode == "codistilled" ? $"{p.StalenessMean:F1} / {p.StalenessMax}" : "–", $"{run.ElapsedSeconds:F0}");
+                table.AddRow(Markup.Escape(run.Mode), $"{run.Seed}", Markup.Escape(p.Id), $"{p.TestAccuracy:P2}", $"{p.CheckpointsSent}/{p.CheckpointsReceived}",
+                    run.Mode == "codistilled" ? $"{p.StalenessMean:F1}/{p.StalenessMax}" : "–");
             }
         }
 
