@@ -99,7 +99,7 @@ run_tests() {
 case "${1:-}" in
   test) shift; run_tests "$@" ;;
   build) shift; build "$@" ;;
-  demo|distill|train-teacher|eval|logits|bench|online)
+  demo|distill|online|train-teacher|eval|logits|bench|node)
     # Set-up on a fresh machine, as for the tests: the data and OpenBLAS (and PyTorch for `bench --pytorch`). When that
     # cannot be done, the command still runs and its own error says what is missing (the managed GEMM stands in for
     # OpenBLAS).

@@ -8,6 +8,7 @@ var root = new RootCommand(
     "in one process or across machines through RabbitMQ.");
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(DistillCommand.Create());
+root.Subcommands.Add(OnlineCommand.Create());
 root.Subcommands.Add(TrainTeacherCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(LogitsCommand.Create());

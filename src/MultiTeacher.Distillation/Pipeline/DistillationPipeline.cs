@@ -40,6 +40,12 @@ public static class DistillationPipeline
         var teachers = request.Teachers
             .Select(t => system.ActorOf(TeacherActor.Props(t.Id, t.Source, planner, aggregator), $"teacher-{t.Id}"))
             .ToList();
+        for (var t = 0; t < teachers.Count; t++)
+        {
+            // Teachers updated while training runs: a checkpoint of a teacher's model id swaps its weights.
+            hub.Tell(new SubscribeCheckpoints(teachers[t], request.Teachers[t].Id));
+        }
+
         coordinator.Tell(new BeginRun(teachers, aggregator));
 
         await observer.Done.ConfigureAwait(false);

@@ -6,7 +6,8 @@ namespace MultiTeacher.Distillation.Pipeline;
 
 /// <summary>
 /// Collects every teacher's output for a shard (Akka's <c>DeviceGroupQuery</c> shape): it keeps one output per
-/// (shard, teacher) — later copies are duplicates — rejects outputs that are malformed or not finite, and closes a
+/// (shard, teacher) — later copies are duplicates, even of another model version of that teacher, so the first version
+/// seen per (shard, teacher) is the one averaged — rejects outputs that are malformed or not finite, and closes a
 /// shard when every teacher has answered or its deadline passes, with the teachers it has (their weights renormalised)
 /// and the missing ones named. Tempering and averaging happen here, in the configured teacher order, so one teacher
 /// pass serves any temperature.
@@ -22,7 +23,7 @@ public sealed class EnsembleAggregator : ReceiveActor
     private readonly Dictionary<int, PendingShard> _pending = [];
     private readonly HashSet<int> _closed = [];
     private readonly List<string> _incidents = [];
-    private int _aggregated, _duplicates, _late, _incomplete, _rejected;
+    private int _aggregated, _duplicates, _late, _incomplete, _rejected, _versionConflicts;
 
     /// <summary>Creates the aggregator; see <see cref="Props"/>.</summary>
     public EnsembleAggregator(string runId, IReadOnlyList<string> teacherIds, DistillationSettings settings, int classes, IActorRef student, IActorRef coordinator)
@@ -36,7 +37,10 @@ public sealed class EnsembleAggregator : ReceiveActor
         Receive<ExpectShard>(Expect);
         Receive<TeacherOutput>(Collect);
         Receive<DeadlinePassed>(d => Close(d.Sequence, deadline: true));
-        Receive<GetStats>(_ => Sender.Tell(new AggregatorStats(_aggregated, _duplicates, _late, _incomplete, _rejected, _incidents.ToList())));
+        Receive<GetStats>(_ => Sender.Tell(new AggregatorStats(_aggregated, _duplicates, _late, _incomplete, _rejected, _incidents.ToList())
+        {
+            VersionConflicts = _versionConflicts,
+        }));
     }
 
     /// <summary>Props of the aggregator for the teachers named, in the order their distributions are combined.</summary>
@@ -68,9 +72,17 @@ public sealed class EnsembleAggregator : ReceiveActor
         }
 
         var shard = Pending(output.Sequence, output.Shard);
-        if (shard.Outputs.ContainsKey(output.TeacherId) || shard.Rejected.Contains(output.TeacherId))
+        if (shard.Outputs.TryGetValue(output.TeacherId, out var first) || shard.Rejected.Contains(output.TeacherId))
         {
+            // The first output of a teacher for a shard is kept, whatever its model version: a later one (a redelivery,
+            // another replica, or the same teacher after a hot swap) is dropped, so a shard never mixes two versions.
             _duplicates++;
+            if (first is not null && first.ModelVersion != output.ModelVersion)
+            {
+                _versionConflicts++;
+                Incident($"{output.Shard.Id}: kept version {first.ModelVersion} of {output.TeacherId}, dropped its output of version {output.ModelVersion}");
+            }
+
             return;
         }
 

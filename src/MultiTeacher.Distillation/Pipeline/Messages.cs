@@ -44,7 +44,11 @@ public sealed record GetStats;
 
 /// <summary>The aggregator's counters.</summary>
 public sealed record AggregatorStats(int Aggregated, int DuplicatesDropped, int LateDropped, int ClosedIncomplete, int RejectedOutputs,
-    IReadOnlyList<string> Incidents);
+    IReadOnlyList<string> Incidents)
+{
+    /// <summary>Dropped outputs of a teacher whose kept output for the same shard came from another model version.</summary>
+    public int VersionConflicts { get; init; }
+}
 
 /// <summary>The student's counters and history.</summary>
 public sealed record StudentStats(int Trained, int DuplicatesDropped, long Steps, int CheckpointsSent, IReadOnlyList<StudentEpochCompleted> Epochs, int BestEpoch);

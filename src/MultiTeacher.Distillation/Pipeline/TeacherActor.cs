@@ -7,7 +7,8 @@ namespace MultiTeacher.Distillation.Pipeline;
 /// <summary>
 /// Serves one teacher model: for every <see cref="ShardRequest"/> it computes the logits of the shard's rows and sends
 /// a <see cref="TeacherOutput"/> (tagged with its model version) to the aggregator. A <see cref="Checkpoint"/> for its
-/// model id swaps the weights between two shards, never during one.
+/// model id swaps the weights between two shards, never during one (the actor handles one message at a time); an
+/// older or equal version, or one of another architecture, is ignored. A cached teacher pass (version 0) never swaps.
 /// </summary>
 public sealed class TeacherActor : ReceiveActor
 {
@@ -41,9 +42,18 @@ public sealed class TeacherActor : ReceiveActor
 
     private void Swap(Checkpoint checkpoint)
     {
-        if (_source is ModelLogitSource model && checkpoint.Version > model.Version)
+        if (_source is not ModelLogitSource model || checkpoint.Version <= model.Version)
         {
-            model.Swap(checkpoint.Weights, checkpoint.Version);
+            return;
         }
+
+        if (checkpoint.Weights.Length != model.Model.Parameters.Count || checkpoint.Arch != model.Model.Architecture.Text)
+        {
+            Context.Log.LogWarningMessage($"teacher {_teacherId}: ignored checkpoint version {checkpoint.Version} of {checkpoint.Arch} " +
+                $"({checkpoint.Weights.Length} weights); this teacher is {model.Model.Architecture} ({model.Model.Parameters.Count})");
+            return;
+        }
+
+        model.Swap(checkpoint.Weights, checkpoint.Version);
     }
 }

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using MultiTeacher.Core.Checkpoints;
+using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Models;
+using MultiTeacher.Core.Numerics;
+using MultiTeacher.Core.Training;
+using MultiTeacher.Distillation.Experiments;
+using MultiTeacher.Distillation.Pipeline;
+using MultiTeacher.Distillation.Reports;
+using MultiTeacher.Distillation.Teachers;
+
+namespace MultiTeacher.Distillation.Online;
+
+/// <summary>
+/// Runs <c>mt online</c>: on Fashion-MNIST, for each seed, K peers trained independently and the same K peers
+/// codistilled; then the prediction churn between the first two seeds' first peer, summary.json and report.html.
+/// The accuracy reported is the last epoch's (no validation split: each peer trains on all of its partition).
+/// </summary>
+public static class OnlineExperiment
+{
+    /// <summary>The two modes, in the order they run.</summary>
+    public static readonly string[] Modes = ["independent", "codistilled"];
+
+    /// <summary>Runs the experiment; <paramref name="outDirectory"/> receives summary.json, report.html and the peers' files.</summary>
+    public static async Task<OnlineSummary> RunAsync(OnlineRequest request, string? dataDirectory, string outDirectory, IRunProgress progress,
+        CancellationToken cancellationToken)
+    {
+        request.Settings.Validate();
+        if (request.Seeds.Count == 0)
+        {
+            throw new ArgumentException("at least one seed is needed");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var fullTrain = DatasetCatalog.Load(dataDirectory, "train");
+        var fullTest = DatasetCatalog.Load(dataDirectory, "test");
+        var train = request.TrainRows is { } n && n < fullTrain.Count ? fullTrain.Slice(0, n) : fullTrain;
+        var test = request.TestRows is { } m && m < fullTest.Count ? fullTest.Slice(0, m) : fullTest;
+        Directory.CreateDirectory(Path.Combine(outDirectory, "peers"));
+        var teacherModels = request.Teachers.Select(path => ModelCheckpoint.Load(path).Model).ToList();
+
+        var runs = new List<OnlineRunSummary>();
+        var firstPeerLogits = new Dictionary<string, List<float[]>>();
+        var stepsPerEpoch = (PeerPartitions.Create(train.Count, request.Settings.Peers, request.Settings.Partitioning)[0].Length + request.Settings.BatchSize - 1)
+            / request.Settings.BatchSize;
+        foreach (var seed in request.Seeds)
+        {
+            foreach (var mode in Modes)
+            {
+                var codistill = mode == "codistilled";
+                var settings = request.Settings with { Seed = seed, Codistill = codistill };
+                var name = $"{mode}_seed{seed.ToString(CultureInfo.InvariantCulture)}";
+                var totalEpochs = settings.Peers * settings.Epochs;
+                GroupResult result;
+                using (var phase = progress.Phase($"seed {seed}, {mode}: {settings.Peers} × {request.Arch}", totalEpochs))
+                {
+                    var done = 0;
+                    var group = new GroupRequest(name, request.Arch, train, settings)
+                    {
+                        Test = test,
+                        TeachersFor = codistill && teacherModels.Count > 0 ? _ => TeachersOf(request.Teachers, teacherModels, train) : null,
+                        OnEpoch = e => phase.Report(Interlocked.Increment(ref done), $"{e.PeerId} epoch {e.Epoch + 1}: test {e.TestAccuracy:P1}"),
+                    };
+                    result = await CodistillationGroup.RunAsync(group, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
+                runs.Add(Summarize(name, mode, seed, result));
+                foreach (var peer in result.Peers)
+                {
+                    var model = Model.Create(peer.Arch, 0);
+                    peer.Weights.CopyTo(model.Parameters.Values, 0);
+                    ModelCheckpoint.Save(model, Path.Combine(outDirectory, "peers", $"{name}_{peer.PeerId}.safetensors"), new Dictionary<string, string>
+                    {
+                        ["dataset"] = DatasetCatalog.FashionMnist,
+                        ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+                        ["mode"] = mode,
+                        ["test_accuracy"] = peer.History[^1].TestAccuracy.ToString("R", CultureInfo.InvariantCulture),
+                    });
+                    if (peer == result.Peers[0])
+                    {
+                        (firstPeerLogits.TryGetValue(mode, out var list) ? list : firstPeerLogits[mode] = []).Add(Evaluator.Logits(model, test, cancellationToken));
+                    }
+                }
+            }
+        }
+
+        var summary = new OnlineSummary
+        {
+            Id = Path.GetFileName(Path.GetFullPath(outDirectory)),
+            Dataset = new DatasetSummary(DatasetCatalog.FashionMnist, train.Count, 0, test.Count, test.Classes),
+            Settings = new OnlineSettingsSummary(request.Arch, request.Settings.Peers, request.Settings.Partitioning.ToString().ToLowerInvariant(),
+                request.Settings.ExchangeEverySteps, request.Settings.BurnInStepsFor(stepsPerEpoch), request.Settings.MaxStalenessSteps,
+                "optimizer steps of the receiving peer (its step − the checkpoint's step)", request.Settings.WaitForPeers, request.Settings.Temperature,
+                request.Settings.Alpha, request.Settings.Epochs, request.Settings.BatchSize, request.Settings.LearningRate, request.Seeds, request.Teachers,
+                "last epoch"),
+            Runs = runs,
+            MeanTestAccuracy = Modes.ToDictionary(m => m, m => runs.Where(r => r.Mode == m).SelectMany(r => r.Peers).Select(p => p.TestAccuracy).DefaultIfEmpty(double.NaN).Average()),
+            Churn = firstPeerLogits.Values.All(l => l.Count >= 2)
+                ? new ChurnSummary(Churn(firstPeerLogits["independent"][0], firstPeerLogits["independent"][1], test.Classes),
+                    Churn(firstPeerLogits["codistilled"][0], firstPeerLogits["codistilled"][1], test.Classes),
+                    $"peer-0 of seed {request.Seeds[0]} against peer-0 of seed {request.Seeds[1]}", test.Count)
+                : null,
+            Transport = "inproc",
+            Threads = Gemm.Threads,
+            ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+        };
+        summary.Write(Path.Combine(outDirectory, "summary.json"));
+        OnlineReport.Build(summary).Write(Path.Combine(outDirectory, "report.html"));
+        return summary;
+    }
+
+    /// <summary>The fraction of rows on which two models' logits (rows × classes) pick different classes.</summary>
+    public static double Churn(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int classes)
+    {
+        if (a.Length != b.Length || a.Length % classes != 0)
+        {
+            throw new ArgumentException($"logits of {a.Length} and {b.Length} values do not form the same rows of {classes} classes");
+        }
+
+        var rows = a.Length / classes;
+        var differ = 0;
+        for (var r = 0; r < rows; r++)
+        {
+            differ += System.Numerics.Tensors.TensorPrimitives.IndexOfMax(a.Slice(r * classes, classes))
+                != System.Numerics.Tensors.TensorPrimitives.IndexOfMax(b.Slice(r * classes, classes)) ? 1 : 0;
+        }
+
+        return rows == 0 ? double.NaN : (double)differ / rows;
+    }
+
+    private static List<PipelineTeacher> TeachersOf(IReadOnlyList<string> paths, List<Model> models, Dataset train)
+    {
+        // Each peer gets its own copy: a model source is used by one actor only.
+        return models.Select((m, i) =>
+        {
+            var copy = Model.Create(m.Architecture, 0);
+            copy.CopyParametersFrom(m);
+            return new PipelineTeacher(Path.GetFileNameWithoutExtension(paths[i]), new ModelLogitSource(copy, train));
+        }).ToList();
+    }
+
+    private static OnlineRunSummary Summarize(string name, string mode, long seed, GroupResult result)
+    {
+        var peers = result.Peers.Select(p => new OnlinePeerSummary(p.PeerId, p.Rows, p.Steps, p.History.Count == 0 ? double.NaN : p.History[^1].TestAccuracy,
+            p.History.Select(h => new PeerEpochSummary(h.Epoch + 1, h.Step, h.TestAccuracy, Math.Round(h.MeanLoss, 5))).ToList(), p.CheckpointsSent,
+            p.CheckpointsReceived, p.CheckpointsIgnored, p.DistilledSteps, Math.Round(p.StalenessMean, 2), p.StalenessMax)).ToList();
+        return new OnlineRunSummary(name, mode, seed, peers.Select(p => p.TestAccuracy).DefaultIfEmpty(double.NaN).Average(), peers, result.Hub.Received,
+            result.Hub.Forwarded, result.Lost, result.Incidents, Math.Round(result.Elapsed.TotalSeconds, 1));
+    }
+}

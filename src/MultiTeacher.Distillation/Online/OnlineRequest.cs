@@ -1,0 +1,23 @@
+namespace MultiTeacher.Distillation.Online;
+
+/// <summary>What <c>mt online</c> runs: for each seed, the same peers trained independently and codistilled.</summary>
+public sealed record OnlineRequest
+{
+    /// <summary>Every peer's architecture.</summary>
+    public string Arch { get; init; } = "mlp:784-256-10";
+
+    /// <summary>Settings shared by every group (the seed is replaced by each of <see cref="Seeds"/>).</summary>
+    public OnlineSettings Settings { get; init; } = new();
+
+    /// <summary>Seeds; two or more give the prediction churn between the first two.</summary>
+    public IReadOnlyList<long> Seeds { get; init; } = [1, 2];
+
+    /// <summary>Use only the first this many training rows (null: all).</summary>
+    public int? TrainRows { get; init; }
+
+    /// <summary>Use only the first this many test rows (null: all).</summary>
+    public int? TestRows { get; init; }
+
+    /// <summary>Teacher model files (safetensors) that take part beside the peers in the codistilled groups.</summary>
+    public IReadOnlyList<string> Teachers { get; init; } = [];
+}

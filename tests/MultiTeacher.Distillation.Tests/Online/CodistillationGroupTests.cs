@@ -1,0 +1,71 @@
+using MultiTeacher.Distillation.Online;
+
+namespace MultiTeacher.Distillation.Tests.Online;
+
+public sealed class CodistillationGroupTests
+{
+    [Fact]
+    public async Task RunAsync_SameSeedTwice_BitIdenticalWeightsAndHistories()
+    {
+        var request = new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, PeerFixtures.Settings()) { Test = PeerFixtures.Test };
+
+        var first = await CodistillationGroup.RunAsync(request);
+        var second = await CodistillationGroup.RunAsync(request);
+
+        Assert.Equal(2, first.Peers.Count);
+        for (var k = 0; k < 2; k++)
+        {
+            Assert.Equal(first.Peers[k].Weights, second.Peers[k].Weights);
+            Assert.Equal(first.Peers[k].History, second.Peers[k].History);
+            Assert.Equal(first.Peers[k].DistilledSteps, second.Peers[k].DistilledSteps);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_OtherSeed_OtherWeights()
+    {
+        var settings = PeerFixtures.Settings(epochs: 1);
+        var a = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings));
+        var b = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings with { Seed = 4 }));
+
+        Assert.NotEqual(a.Peers[0].Weights, b.Peers[0].Weights);
+    }
+
+    [Fact]
+    public async Task RunAsync_Codistilling_ExchangesCheckpointsAndDistilsAfterBurnIn()
+    {
+        var settings = PeerFixtures.Settings();
+
+        var result = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings) { Test = PeerFixtures.Test });
+
+        Assert.Empty(result.Lost);
+        Assert.Empty(result.Incidents);
+        foreach (var peer in result.Peers)
+        {
+            // 320 rows per peer, batch 32: 10 steps per epoch, 30 in all; checkpoints at 4, 8, ..., 28 and a final one.
+            Assert.Equal(320, peer.Rows);
+            Assert.Equal(30, peer.Steps);
+            Assert.Equal(8, peer.CheckpointsSent);
+            Assert.Equal(8, peer.CheckpointsReceived);
+            Assert.Equal(0, peer.CheckpointsIgnored);
+            Assert.Equal(30 - 6, peer.DistilledSteps);
+            Assert.InRange(peer.StalenessMean, 0, 3);
+            Assert.InRange(peer.StalenessMax, 0, 3);
+            Assert.Equal(3, peer.History.Count);
+            Assert.All(peer.History, e => Assert.InRange(e.TestAccuracy, 0.0, 1.0));
+        }
+
+        Assert.Equal(16, result.Hub.Received);
+    }
+
+    [Fact]
+    public async Task RunAsync_Independent_NoDistillationTerm()
+    {
+        var settings = PeerFixtures.Settings() with { Codistill = false };
+
+        var result = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings));
+
+        Assert.All(result.Peers, p => Assert.Equal(0, p.DistilledSteps));
+        Assert.All(result.Peers, p => Assert.Equal(0, p.CheckpointsReceived));
+    }
+}
