@@ -71,7 +71,14 @@ internal sealed class NodeActor : ReceiveActor
         {
             var file = StudentFile(spec);
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            (active.Student, active.StudentModel) = await node.StartStudentAsync("student", null, file, CancellationToken.None).ConfigureAwait(false);
+            var state = Path.Combine(spec.OutDirectory, "state", "student.safetensors");
+            Directory.CreateDirectory(Path.GetDirectoryName(state)!);
+            if (File.Exists(state))
+            {
+                _log.LogInformation("run {Run}: resuming the student from {State}", spec.RunId, state);
+            }
+
+            (active.Student, active.StudentModel) = await node.StartStudentAsync("student", null, file, state, CancellationToken.None).ConfigureAwait(false);
             active.Actors.Add(active.Student);
         }
 

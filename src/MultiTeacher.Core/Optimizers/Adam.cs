@@ -39,6 +39,9 @@ public sealed class Adam : Optimizer
     public float WeightDecay { get; }
 
     /// <inheritdoc />
+    public override IReadOnlyDictionary<string, float[]> StateBuffers => new Dictionary<string, float[]> { ["adam.exp_avg"] = _m, ["adam.exp_avg_sq"] = _v };
+
+    /// <inheritdoc />
     public override void Step()
     {
         Steps++;

@@ -29,6 +29,19 @@ public abstract class Optimizer
     /// <summary>Applies one update from the current gradients.</summary>
     public abstract void Step();
 
+    /// <summary>
+    /// The optimizer's state buffers by name (Adam's moments, SGD's momentum), each as long as the parameters: with
+    /// the parameters and <see cref="Steps"/> they resume training exactly. Copy into them to restore.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, float[]> StateBuffers { get; } = new Dictionary<string, float[]>();
+
+    /// <summary>Sets the step count of a restored optimizer (its buffers are restored through <see cref="StateBuffers"/>).</summary>
+    public void RestoreSteps(long steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        Steps = steps;
+    }
+
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => Parameters.ZeroGradients();
 

@@ -29,6 +29,9 @@ public sealed class Sgd : Optimizer
     public float WeightDecay { get; }
 
     /// <inheritdoc />
+    public override IReadOnlyDictionary<string, float[]> StateBuffers => new Dictionary<string, float[]> { ["sgd.momentum_buffer"] = _momentumBuffer };
+
+    /// <inheritdoc />
     public override void Step()
     {
         var theta = Parameters.Values;

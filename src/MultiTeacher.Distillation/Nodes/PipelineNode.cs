@@ -56,15 +56,19 @@ public sealed class PipelineNode(ActorSystem system, IPipelineFabric fabric, str
     }
 
     /// <summary>
-    /// Starts the student trainer on a fresh student (seeded as in one process); the returned model is trained in
-    /// place and may be read once the actor has stopped.
+    /// Starts the student trainer on a fresh student (seeded as in one process), or resumes it from
+    /// <paramref name="statePath"/> when that holds a saved state of this run; the returned model is trained in place
+    /// and may be read once the actor has stopped.
     /// </summary>
     public async Task<(IActorRef Actor, Model Student)> StartStudentAsync(string modelId, IActorRef? hub, string? checkpointPath,
-        CancellationToken cancellationToken)
+        string? statePath, CancellationToken cancellationToken)
     {
         var student = Model.Create(run.Student, (ulong)settings.Seed);
         var setup = new StudentTrainerSetup(runId, modelId, student, run.Train, run.Planner, run.Labels, settings,
-            new StudentEvaluation(run.Validation, run.Test), fabric.Endpoint(PipelineEndpoints.Coordinator), hub, checkpointPath);
+            new StudentEvaluation(run.Validation, run.Test), fabric.Endpoint(PipelineEndpoints.Coordinator), hub, checkpointPath)
+        {
+            StatePath = statePath,
+        };
         var actor = system.ActorOf(StudentTrainer.Props(setup));
         await fabric.ServeAsync(PipelineEndpoints.Student, actor, cancellationToken).ConfigureAwait(false);
         return (actor, student);

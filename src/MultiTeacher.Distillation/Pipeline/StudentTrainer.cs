@@ -1,4 +1,5 @@
 using MultiTeacher.Actors;
+using MultiTeacher.Actors.Transport;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Training;
@@ -26,8 +27,10 @@ public sealed class StudentTrainer : ReceiveActor
     private readonly IActorRef _coordinator;
     private readonly IActorRef? _hub;
     private readonly string? _checkpointPath;
+    private readonly string? _statePath;
     private readonly SortedDictionary<int, AggregatedTargets> _waiting = [];
-    private readonly List<StudentEpochCompleted> _epochs = [];
+    private readonly Dictionary<int, DeferredDelivery> _deferred = [];
+    private readonly List<StudentEpochCompleted> _epochs;
     private int _next;
     private int _trained, _duplicates, _checkpoints;
     private double _epochLoss;
@@ -51,6 +54,13 @@ public sealed class StudentTrainer : ReceiveActor
         _coordinator = setup.Coordinator;
         _hub = setup.Hub;
         _checkpointPath = setup.CheckpointPath;
+        _statePath = setup.StatePath;
+        _epochs = [];
+        if (_statePath is not null && File.Exists(_statePath))
+        {
+            Resume(StudentState.Load(_statePath, _runId, _trainer.Model, _trainer.Optimizer));
+        }
+
         Receive<AggregatedTargets>(Accept);
         Receive<GetStats>(_ => Sender.Tell(new StudentStats(_trained, _duplicates, _trainer.Steps, _checkpoints, _epochs.ToList(), _bestEpoch)));
     }
@@ -60,17 +70,55 @@ public sealed class StudentTrainer : ReceiveActor
 
     private void Accept(AggregatedTargets targets)
     {
+        if (targets.RunId == _runId && targets.Sequence < _next && _statePath is not null)
+        {
+            // A copy of a shard the saved state already holds: its ShardTrained may have died with the previous
+            // process before the broker had it, so say it again (the coordinator counts each shard once).
+            _coordinator.Tell(new ShardTrained(_runId, targets.Shard, targets.Sequence, new ShardResult(targets.Shard.RowCount, double.NaN, 0, 0)), Self);
+        }
+
         if (targets.RunId != _runId || targets.Sequence < _next || !_waiting.TryAdd(targets.Sequence, targets))
         {
             _duplicates++;
             return;
         }
 
+        if (targets.Sequence != _next)
+        {
+            // Held until its turn: from a broker, it stays unacknowledged until the state that includes it is saved.
+            _deferred[targets.Sequence] = Context.DeferDelivery();
+        }
+
         while (_waiting.Remove(_next, out var ready))
         {
             Train(ready);
             _next++;
+            SaveState();
+            if (_deferred.Remove(ready.Sequence, out var delivery))
+            {
+                delivery.Complete();
+            }
         }
+    }
+
+    private void SaveState()
+    {
+        if (_statePath is null)
+        {
+            return;
+        }
+
+        var optimizer = _trainer.Optimizer;
+        new StudentState(_runId, _next, _trainer.Model.Parameters.Values, optimizer.StateBuffers, optimizer.Steps, _best, _bestAccuracy, _bestEpoch,
+            _trained, _duplicates, _checkpoints, _epochLoss, _epochRows, _epochs).Save(_statePath);
+    }
+
+    private void Resume(StudentState state)
+    {
+        state.RestoreInto(_trainer.Model, _trainer.Optimizer);
+        (_next, _best, _bestAccuracy, _bestEpoch) = (state.NextShard, state.Best, state.BestAccuracy, state.BestEpoch);
+        (_trained, _duplicates, _checkpoints, _epochLoss, _epochRows) = (state.Trained, state.Duplicates, state.Checkpoints, state.EpochLoss, state.EpochRows);
+        _epochs.AddRange(state.Epochs);
     }
 
     private void Train(AggregatedTargets targets)

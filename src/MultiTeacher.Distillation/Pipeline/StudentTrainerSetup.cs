@@ -17,4 +17,11 @@ namespace MultiTeacher.Distillation.Pipeline;
 /// <param name="Hub">Receives checkpoints, or null.</param>
 /// <param name="CheckpointPath">Where checkpoints are written, or null.</param>
 public sealed record StudentTrainerSetup(string RunId, string ModelId, Model Student, Dataset Data, ShardPlanner Planner, int[] Labels, DistillationSettings Settings,
-    StudentEvaluation Evaluation, IActorRef Coordinator, IActorRef? Hub, string? CheckpointPath);
+    StudentEvaluation Evaluation, IActorRef Coordinator, IActorRef? Hub, string? CheckpointPath)
+{
+    /// <summary>
+    /// Where the trainer keeps its resumable state, saved after every trained shard, or null. When the file exists
+    /// at start (a restarted node), training continues from it and shards it already holds are not trained again.
+    /// </summary>
+    public string? StatePath { get; init; }
+}

@@ -35,6 +35,9 @@ public sealed class StudentShardTrainer
     /// <summary>Optimizer steps taken.</summary>
     public long Steps => _step.Optimizer.Steps;
 
+    /// <summary>The optimizer, whose state a resumable checkpoint keeps.</summary>
+    public Optimizer Optimizer => _step.Optimizer;
+
     /// <summary>
     /// Trains on <paramref name="rows"/> of <paramref name="data"/>, with <paramref name="labels"/> indexed by dataset row
     /// (−1 = unlabelled) and <paramref name="targets"/> p̄ for the shard (rows.Length × classes; empty when α = 0).
