@@ -49,9 +49,23 @@ internal sealed class NodeActor : ReceiveActor
         }
 
         _log.LogInformation("run {Run}: starting {Roles}", spec.RunId, _roles);
-        var request = RunRequest(spec);
-        var run = PreparedRun.Create(request, spec.DataDirectory.Length > 0 ? spec.DataDirectory : _dataDirectory, SilentProgress.Instance,
-            CancellationToken.None, id => _roles.Serves(id));
+        DistillRequest request;
+        PreparedRun run;
+        try
+        {
+            request = RunRequest(spec);
+            run = PreparedRun.Create(request, spec.DataDirectory.Length > 0 ? spec.DataDirectory : _dataDirectory, SilentProgress.Instance,
+                CancellationToken.None, id => _roles.Serves(id));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or FormatException
+            or HoconException)
+        {
+            // A node that cannot take part says why and stays up for the next run; the run goes on without it.
+            _log.LogError("run {Run}: this node cannot take part: {Reason}", spec.RunId, e.Message);
+            _finished.Add(spec.RunId);
+            return;
+        }
+
         var prefetch = (ushort)Math.Max(_transport.Settings.Prefetch, request.Settings.MaxShardsInFlight * (run.Teachers.Count + 1));
         var fabric = new RabbitFabric(_transport, Context.System, RabbitFabric.KeyOf(spec.RunId), prefetch);
         var node = new PipelineNode(Context.System, fabric, spec.RunId, run, request.Settings);

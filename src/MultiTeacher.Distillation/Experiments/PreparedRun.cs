@@ -26,7 +26,10 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
     /// <summary>The number of labelled training rows.</summary>
     public int Labelled => Labels.Count(l => l >= 0);
 
-    /// <summary>Loads the data and the teachers <paramref name="load"/> selects (all when null), checking each against the data.</summary>
+    /// <summary>
+    /// Loads the data and the teachers <paramref name="load"/> selects (all when null). Every teacher is checked
+    /// against the data, loaded or not, so a mismatch is refused before a run starts, naming the teacher and both sides.
+    /// </summary>
     public static PreparedRun Create(DistillRequest request, string? dataDirectory, IRunProgress progress, CancellationToken cancellationToken,
         Func<string, bool>? load = null)
     {
@@ -47,17 +50,48 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
         foreach (var path in request.Teachers)
         {
             var id = PreparedTeacher.IdOf(path);
-            teachers.Add(load is null || load(id) ? LoadTeacher(path, train, test, split, progress, cancellationToken) : new PreparedTeacher(id, path, null, null, null));
+            teachers.Add(load is null || load(id) ? LoadTeacher(path, train, test, split, progress, cancellationToken) : CheckTeacher(path, id, train));
         }
 
         foreach (var path in request.TeacherLogits)
         {
             var id = PreparedTeacher.IdOf(path);
-            teachers.Add(load is null || load(id) ? LoadLogits(path, train, split) : new PreparedTeacher(id, path, null, null, null));
+            teachers.Add(load is null || load(id) ? LoadLogits(path, train, split) : CheckLogits(path, id, train));
         }
 
         var planner = new ShardPlanner(split.Train.Name, split.Train.Count, request.Settings.Seed, request.Settings.ShardSize);
         return new PreparedRun(split.Train, split.Validation, test, labels, planner, teachers, student);
+    }
+
+    private static PreparedTeacher CheckTeacher(string path, string id, Dataset train)
+    {
+        Check(path, ModelCheckpoint.Load(path).Model.Architecture, train);
+        return new PreparedTeacher(id, path, null, null, null);
+    }
+
+    private static PreparedTeacher CheckLogits(string path, string id, Dataset train)
+    {
+        Check(path, LogitTable.Load(path), train);
+        return new PreparedTeacher(id, path, null, null, null);
+    }
+
+    private static void Check(string path, Architecture arch, Dataset train)
+    {
+        if (arch.InputSize != train.Features || arch.Classes != train.Classes)
+        {
+            throw new InvalidOperationException(
+                $"teacher {path} ({arch}) takes {arch.InputSize} inputs and predicts {arch.Classes} classes; " +
+                $"the data {train.Name} has {train.Features} features and {train.Classes} classes");
+        }
+    }
+
+    private static void Check(string path, LogitTable table, Dataset train)
+    {
+        if (table.Rows != train.Count || table.Classes != train.Classes)
+        {
+            throw new InvalidOperationException(
+                $"teacher logits {path} have shape ({table.Rows}, {table.Classes}); the data {train.Name} needs ({train.Count}, {train.Classes})");
+        }
     }
 
     private static PreparedTeacher LoadTeacher(string path, Dataset train, Dataset test, TrainValidationSplit split, IRunProgress progress,
@@ -65,12 +99,7 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
     {
         var loaded = ModelCheckpoint.Load(path);
         var arch = loaded.Model.Architecture;
-        if (arch.InputSize != train.Features || arch.Classes != train.Classes)
-        {
-            throw new InvalidOperationException(
-                $"teacher {path} ({arch}) takes {arch.InputSize} inputs and predicts {arch.Classes} classes; " +
-                $"the data {train.Name} has {train.Features} features and {train.Classes} classes");
-        }
+        Check(path, arch, train);
 
         using var phase = progress.Phase($"teacher pass of {Path.GetFileName(path)} (cached beside it)", 1);
         var trainLogits = TeacherLogitsCache.GetOrCompute(path, loaded.Model, train, cancellationToken);
@@ -84,11 +113,7 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
     private static PreparedTeacher LoadLogits(string path, Dataset train, TrainValidationSplit split)
     {
         var table = LogitTable.Load(path);
-        if (table.Rows != train.Count || table.Classes != train.Classes)
-        {
-            throw new InvalidOperationException(
-                $"teacher logits {path} have shape ({table.Rows}, {table.Classes}); the data {train.Name} needs ({train.Count}, {train.Classes})");
-        }
+        Check(path, table, train);
 
         var id = PreparedTeacher.IdOf(path);
         return new PreparedTeacher(id, path, new ModelSummary(id, "logits (.npy)", 0, double.NaN, 0, path), table.Subset(split.TrainRows), null);

@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace MultiTeacher.Integration.Tests;
+
+/// <summary>The processes of one test's cluster, on its own queue prefix; every process is killed at the end.</summary>
+internal sealed class TestCluster(ClusterFixture fixture) : IDisposable
+{
+    private readonly List<NodeProcess> _processes = [];
+
+    public string Prefix { get; } = fixture.NewPrefix();
+
+    public string Out { get; } = Path.Combine(fixture.Directory, $"run-{Guid.NewGuid():N}");
+
+    /// <summary>Starts `mt node --roles ROLES` and waits until it has joined the broker.</summary>
+    public async Task<NodeProcess> StartNodeAsync(string name, string roles, string? teachers = null)
+    {
+        var args = new List<string> { "node", "--roles", roles, "--node-id", name };
+        if (teachers is not null)
+        {
+            args.AddRange(["--teachers", teachers]);
+        }
+
+        var node = Start(name, args);
+        await node.WaitForAsync("joined", TimeSpan.FromSeconds(60));
+        return node;
+    }
+
+    /// <summary>Starts the coordinator of the run configured in the fixture, writing to <see cref="Out"/>.</summary>
+    public NodeProcess StartCoordinator(params string[] extra) =>
+        Start("coordinator", ["node", "--roles", "coordinator", "--out", Out, .. extra]);
+
+    public NodeProcess Start(string name, IEnumerable<string> args)
+    {
+        var process = NodeProcess.Start(name, [.. args, "--config", fixture.Config, "--set", $"multiteacher.cluster.prefix={Prefix}"], fixture.Environment);
+        _processes.Add(process);
+        return process;
+    }
+
+    /// <summary>Waits for the coordinator to finish the run successfully and returns summary.json.</summary>
+    public async Task<JsonElement> CompletedSummaryAsync(NodeProcess coordinator)
+    {
+        var exit = await coordinator.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(exit == 0, $"the coordinator failed ({exit}):\n{coordinator.Output}\n{Logs()}");
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Out, "summary.json")));
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>Every process's output, for failure messages.</summary>
+    public string Logs() => string.Join("\n", _processes.Select(p => $"--- {p.Name}\n{p.Output}"));
+
+    public void Dispose()
+    {
+        foreach (var process in _processes)
+        {
+            process.Dispose();
+        }
+    }
+}
