@@ -7,7 +7,7 @@ namespace MultiTeacher.Cluster.Tests;
 public sealed class MembershipTests(BrokerFixture broker)
 {
     [Fact]
-    public async Task Membership_PeerGoesSilentThenReturnsThenLeaves_UpUnreachableReachableRemoved()
+    public async Task Membership_PeerGoesSilentThenLeaves_UpUnreachableRemoved()
     {
         var prefix = broker.NewPrefix();
         await using var a = await Node.StartAsync(broker, prefix, "a");
