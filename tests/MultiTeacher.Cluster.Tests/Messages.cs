@@ -24,6 +24,14 @@ internal static class TestSerializers
             var parts = Encoding.UTF8.GetString(bytes).Split('|', 2);
             return new Done(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), parts[1]);
         })
-        .Add<Blob>("test.Blob", b => [.. BitConverter.GetBytes(b.Version), .. b.Data], bytes => new Blob(BitConverter.ToInt32(bytes[..4]), bytes[4..].ToArray()))
+        .Add<Blob>("test.Blob", WriteBlob, bytes => new Blob(BitConverter.ToInt32(bytes[..4]), bytes[4..].ToArray()))
         .AddProtobuf<Wire.Heartbeat>();
+
+    private static byte[] WriteBlob(Blob blob)
+    {
+        var bytes = new byte[4 + blob.Data.Length];
+        BitConverter.TryWriteBytes(bytes, blob.Version);
+        blob.Data.CopyTo(bytes.AsSpan(4));
+        return bytes;
+    }
 }

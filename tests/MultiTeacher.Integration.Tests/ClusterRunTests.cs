@@ -13,9 +13,7 @@ public sealed class ClusterRunTests(ClusterFixture fixture)
     public async Task ClusterRun_OneProcessPerRole_TrainsBitForBitTheStudentOfOneProcess()
     {
         using var cluster = new TestCluster(fixture);
-        await cluster.StartNodeAsync("teacher-1", "teacher");
-        await cluster.StartNodeAsync("aggregator-1", "aggregator");
-        await cluster.StartNodeAsync("student-1", "student");
+        await cluster.StartNodesAsync(("teacher-1", "teacher", null), ("aggregator-1", "aggregator", null), ("student-1", "student", null));
 
         var summary = await cluster.CompletedSummaryAsync(cluster.StartCoordinator());
 
@@ -33,10 +31,9 @@ public sealed class ClusterRunTests(ClusterFixture fixture)
     public async Task TeacherKilledMidRun_WithAReplicaAlive_EveryShardAggregatedOnceAndTheStudentUnchanged()
     {
         using var cluster = new TestCluster(fixture);
-        var doomed = await cluster.StartNodeAsync("teacher-a", "teacher");
-        await cluster.StartNodeAsync("teacher-b", "teacher");
-        await cluster.StartNodeAsync("aggregator-1", "aggregator");
-        await cluster.StartNodeAsync("student-1", "student");
+        var nodes = await cluster.StartNodesAsync(("teacher-a", "teacher", null), ("teacher-b", "teacher", null), ("aggregator-1", "aggregator", null),
+            ("student-1", "student", null));
+        var doomed = nodes[0];
         var coordinator = cluster.StartCoordinator();
 
         await WaitForStudentStateAsync(cluster);
@@ -54,10 +51,9 @@ public sealed class ClusterRunTests(ClusterFixture fixture)
     public async Task TeacherKilledMidRun_WithoutAReplica_ShardsCloseAtTheDeadlineWithTheOtherTeacherAndSaySo()
     {
         using var cluster = new TestCluster(fixture);
-        await cluster.StartNodeAsync("teacher-t1", "teacher", teachers: "t1");
-        var doomed = await cluster.StartNodeAsync("teacher-t2", "teacher", teachers: "t2");
-        await cluster.StartNodeAsync("aggregator-1", "aggregator");
-        await cluster.StartNodeAsync("student-1", "student");
+        var nodes = await cluster.StartNodesAsync(("teacher-t1", "teacher", "t1"), ("teacher-t2", "teacher", "t2"), ("aggregator-1", "aggregator", null),
+            ("student-1", "student", null));
+        var doomed = nodes[1];
         var coordinator = cluster.StartCoordinator("--set", "multiteacher.distill.epochs=1");
 
         await WaitForStudentStateAsync(cluster);
@@ -77,9 +73,8 @@ public sealed class ClusterRunTests(ClusterFixture fixture)
     public async Task StudentKilledMidRun_ThenRestarted_ResumesFromItsStateAndTrainsTheSameStudent()
     {
         using var cluster = new TestCluster(fixture);
-        await cluster.StartNodeAsync("teacher-1", "teacher");
-        await cluster.StartNodeAsync("aggregator-1", "aggregator");
-        var doomed = await cluster.StartNodeAsync("student-1", "student");
+        var nodes = await cluster.StartNodesAsync(("teacher-1", "teacher", null), ("aggregator-1", "aggregator", null), ("student-1", "student", null));
+        var doomed = nodes[2];
         var coordinator = cluster.StartCoordinator();
 
         await WaitForStudentStateAsync(cluster, minimumShards: 10);

@@ -14,15 +14,28 @@ internal sealed class TestCluster(ClusterFixture fixture) : IDisposable
     /// <summary>Starts `mt node --roles ROLES` and waits until it has joined the broker.</summary>
     public async Task<NodeProcess> StartNodeAsync(string name, string roles, string? teachers = null)
     {
+        var node = StartNode(name, roles, teachers);
+        await node.WaitForAsync("joined", TimeSpan.FromSeconds(60));
+        return node;
+    }
+
+    /// <summary>Starts nodes side by side (name, roles, teachers) and waits until all have joined.</summary>
+    public async Task<NodeProcess[]> StartNodesAsync(params (string Name, string Roles, string? Teachers)[] nodes)
+    {
+        var started = nodes.Select(n => StartNode(n.Name, n.Roles, n.Teachers)).ToArray();
+        await Task.WhenAll(started.Select(n => n.WaitForAsync("joined", TimeSpan.FromSeconds(60))));
+        return started;
+    }
+
+    private NodeProcess StartNode(string name, string roles, string? teachers)
+    {
         var args = new List<string> { "node", "--roles", roles, "--node-id", name };
         if (teachers is not null)
         {
             args.AddRange(["--teachers", teachers]);
         }
 
-        var node = Start(name, args);
-        await node.WaitForAsync("joined", TimeSpan.FromSeconds(60));
-        return node;
+        return Start(name, args);
     }
 
     /// <summary>Starts the coordinator of the run configured in the fixture, writing to <see cref="Out"/>.</summary>
