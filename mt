@@ -99,12 +99,21 @@ run_tests() {
 case "${1:-}" in
   test) shift; run_tests "$@" ;;
   build) shift; build "$@" ;;
-  demo|distill|online|train-teacher|eval|logits|bench|node)
+  demo|distill|online|train-teacher|eval|logits|bench)
     # Set-up on a fresh machine, as for the tests: the data and OpenBLAS (and PyTorch for `bench --pytorch`). When that
     # cannot be done, the command still runs and its own error says what is missing (the managed GEMM stands in for
     # OpenBLAS).
     install_packages libopenblas0-pthread dataset-fashion-mnist || true
     case " $* " in *" --pytorch "*) install_packages python3-torch || true ;; esac
+    build_if_needed
+    exec dotnet "$cli_dll" "$@"
+    ;;
+  node|cluster)
+    # The local cluster of deploy/local-cluster.sh keeps its broker address here.
+    if [ -z "${MT_RABBITMQ_URI:-}" ] && [ -r "$root/runs/cluster/env" ]; then
+      export "$(grep '^MT_RABBITMQ_URI=' "$root/runs/cluster/env")"
+    fi
+    install_packages libopenblas0-pthread dataset-fashion-mnist || true
     build_if_needed
     exec dotnet "$cli_dll" "$@"
     ;;

@@ -25,14 +25,23 @@ internal static class ClusterRunDriver
     private static readonly TimeSpan s_resubmitEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan s_reportWait = TimeSpan.FromSeconds(30);
 
+    /// <summary>Runs the distillation that <c>multiteacher.distill</c> of <paramref name="tree"/> describes and writes summary.json.</summary>
     public static async Task<RunSummary> RunAsync(HoconConfig tree, string baseDirectory, string? dataDirectory, string outDirectory,
         IRunProgress progress, ILoggerFactory logs, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
         var request = Commands.DistillConfig.Read(tree, baseDirectory);
+        var result = await RunAsync(request, ClusterSettings.FromConfig(tree), dataDirectory, outDirectory, progress, logs, cancellationToken)
+            .ConfigureAwait(false);
+        return Summarize(result, request, outDirectory);
+    }
+
+    /// <summary>Runs one distillation on the cluster's nodes; the student node writes the student into <paramref name="outDirectory"/>.</summary>
+    public static async Task<ClusterRunResult> RunAsync(DistillRequest request, ClusterSettings settings, string? dataDirectory, string outDirectory,
+        IRunProgress progress, ILoggerFactory logs, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
         var run = PreparedRun.Create(request, dataDirectory, progress, cancellationToken, _ => false);
-        var runId = string.Create(CultureInfo.InvariantCulture, $"r{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
-        var settings = ClusterSettings.FromConfig(tree);
+        var runId = string.Create(CultureInfo.InvariantCulture, $"r{DateTime.UtcNow:yyyyMMdd-HHmmss-fff}-{Environment.ProcessId}");
         var nodeId = $"coordinator-{Environment.MachineName}-{Environment.ProcessId}";
         await using var transport = await RabbitMqTransport.ConnectAsync(settings, nodeId, RegistrySink.PipelineRegistry(),
             logs.CreateLogger("transport"), cancellationToken).ConfigureAwait(false);
@@ -53,7 +62,7 @@ internal static class ClusterRunDriver
         var coordinator = await node.StartCoordinatorAsync(observer, cancellationToken).ConfigureAwait(false);
 
         Directory.CreateDirectory(outDirectory);
-        var spec = new RunSpec(runId, tree.GetConfig(Commands.DistillConfig.Section).ToJson(indented: false), baseDirectory, dataDirectory ?? "",
+        var spec = new RunSpec(runId, Commands.DistillConfig.ToJson(request), Path.GetFullPath(outDirectory), dataDirectory ?? "",
             Path.GetFullPath(outDirectory));
         var runs = transport.Broadcast(system, ClusterEndpoints.Runs);
         using var resubmit = new CancellationTokenSource();
@@ -61,7 +70,7 @@ internal static class ClusterRunDriver
         node.BeginRun(coordinator);
 
         var outcome = new RunCompleted(runId, true, "");
-        using (var phase = progress.Phase($"cluster run {runId}: student {request.Student}", 1.0))
+        using (var phase = progress.Phase($"cluster run {runId}: student {request.Student}, {run.Labelled:N0} labels", 1.0))
         {
             observer.OnShardTrained = (done, total) => phase.Report((double)done / total, $"{done}/{total} shards");
             await using var interrupt = cancellationToken.Register(() => observer.Failed(new OperationCanceledException(cancellationToken)));
@@ -86,7 +95,7 @@ internal static class ClusterRunDriver
         }
 
         var nodeReports = await reports.WaitForStudentAsync(s_reportWait).ConfigureAwait(false);
-        return Summarize(runId, request, run, observer, nodeReports, outDirectory, clock.Elapsed);
+        return Result(runId, run, observer, nodeReports, outDirectory, clock.Elapsed);
     }
 
     private static async Task SubmitUntilDoneAsync(IActorRef runs, RunSpec spec, CancellationToken done)
@@ -104,41 +113,51 @@ internal static class ClusterRunDriver
         }
     }
 
-    private static RunSummary Summarize(string runId, DistillRequest request, PreparedRun run, RunObserver observer,
-        IReadOnlyList<NodeReport> reports, string outDirectory, TimeSpan elapsed)
+    private static ClusterRunResult Result(string runId, PreparedRun run, RunObserver observer, IReadOnlyList<NodeReport> reports, string outDirectory,
+        TimeSpan elapsed)
     {
         var file = Path.Combine(outDirectory, "students", "student.safetensors");
-        var student = File.Exists(file) ? ModelCheckpoint.Load(file).Model : null;
-        var test = student is null ? double.NaN : Evaluator.Evaluate(student, run.Test).Accuracy;
+        if (!File.Exists(file))
+        {
+            throw new PipelineException($"cluster run {runId} ended but the student node wrote no student to {file} (is its out folder shared?)");
+        }
+
+        var student = ModelCheckpoint.Load(file).Model;
         var history = observer.Epochs.Select(e => new EpochAccuracy(e.Epoch + 1, e.ValidationAccuracy, e.TestAccuracy)).ToList();
         var best = history.Count == 0 ? null : history.MaxBy(h => h.ValidationAccuracy);
         double Sum(string counter) => reports.Sum(r => r.Counters.GetValueOrDefault(counter));
+        var summary = new StudentSummary
+        {
+            Arch = run.Student.Text, Params = student.Parameters.Count, Labels = run.Labelled, Distilled = true,
+            TestAccuracy = Evaluator.Evaluate(student, run.Test).Accuracy, ValidationAccuracy = best?.ValidationAccuracy ?? double.NaN,
+            Epochs = history.Count, BestEpoch = best?.Epoch ?? 0, InferSamplesPerS = Math.Round(Throughput.InferenceSamplesPerSecond(student)),
+            File = file, History = history,
+        };
+        var duplicates = Sum("duplicates_dropped") + Sum("student_duplicates_dropped");
+        var shards = new ShardCounters(observer.Total, (int)Sum("aggregated"), (int)Sum("trained"), (int)duplicates, (int)Sum("closed_incomplete"),
+            (int)Sum("rejected_outputs"));
+        var cluster = new ClusterSummary(reports.Count, (long)Sum("published"), (long)Sum("redelivered"), (long)duplicates, (long)Sum("dead_lettered"),
+            (long)(Sum("bytes_in") + Sum("bytes_out")), reports.Select(r => new NodeSummary(r.NodeId, r.Roles, r.Counters, r.Incidents)).ToList());
+        return new ClusterRunResult(runId, student, summary, shards, cluster, run, elapsed);
+    }
+
+    private static RunSummary Summarize(ClusterRunResult result, DistillRequest request, string outDirectory)
+    {
+        var run = result.Run;
         var settings = request.Settings;
         var summary = new RunSummary
         {
-            Id = runId,
+            Id = result.RunId,
             Dataset = new DatasetSummary(DatasetCatalog.FashionMnist, run.Train.Count, run.Validation.Count, run.Test.Count, run.Test.Classes),
             Distillation = new DistillationSummary(settings.Temperature, settings.Alpha, settings.Aggregation.ToString().ToLowerInvariant(), []),
             Teachers = run.Teachers.Select(t => new ModelSummary(t.Id, "", 0, double.NaN, 0, t.Path)).ToList(),
             Ensemble = new ModelSummary("ensemble", "", 0, double.NaN, 0),
-            Students = new Dictionary<string, StudentSummary>
-            {
-                ["distilled"] = new()
-                {
-                    Arch = run.Student.Text, Params = student?.Parameters.Count ?? 0, Labels = run.Labelled, Distilled = settings.Alpha > 0,
-                    TestAccuracy = test, ValidationAccuracy = best?.ValidationAccuracy ?? double.NaN, Epochs = history.Count,
-                    BestEpoch = best?.Epoch ?? 0, File = student is null ? null : file, History = history,
-                },
-            },
-            Shards = new ShardCounters(observer.Total, (int)Sum("aggregated"), (int)Sum("trained"),
-                (int)(Sum("duplicates_dropped") + Sum("student_duplicates_dropped")), (int)Sum("closed_incomplete"), (int)Sum("rejected_outputs")),
+            Students = new Dictionary<string, StudentSummary> { ["distilled"] = result.Student },
+            Shards = result.Shards,
             Transport = "rabbitmq",
             Threads = Gemm.Threads,
-            ElapsedSeconds = Math.Round(elapsed.TotalSeconds, 1),
-            Cluster = new ClusterSummary(reports.Count, (long)Sum("published"), (long)Sum("redelivered"),
-                (long)(Sum("duplicates_dropped") + Sum("student_duplicates_dropped")), (long)Sum("dead_lettered"),
-                (long)(Sum("bytes_in") + Sum("bytes_out")),
-                reports.Select(r => new NodeSummary(r.NodeId, r.Roles, r.Counters, r.Incidents)).ToList()),
+            ElapsedSeconds = Math.Round(result.Elapsed.TotalSeconds, 1),
+            Cluster = result.Cluster,
         };
         summary.Write(Path.Combine(outDirectory, "summary.json"));
         DemoReport.Build(summary).Write(Path.Combine(outDirectory, "report.html"));

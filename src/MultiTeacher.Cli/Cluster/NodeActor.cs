@@ -54,8 +54,9 @@ internal sealed class NodeActor : ReceiveActor
         try
         {
             request = RunRequest(spec);
+            var ids = request.Teachers.Concat(request.TeacherLogits).Select(PreparedTeacher.IdOf).ToList();
             run = PreparedRun.Create(request, spec.DataDirectory.Length > 0 ? spec.DataDirectory : _dataDirectory, SilentProgress.Instance,
-                CancellationToken.None, id => _roles.Serves(id));
+                CancellationToken.None, id => _roles.Serves(id, ids.IndexOf(id) + 1));
         }
         catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or FormatException
             or HoconException)
@@ -70,7 +71,7 @@ internal sealed class NodeActor : ReceiveActor
         var fabric = new RabbitFabric(_transport, Context.System, RabbitFabric.KeyOf(spec.RunId), prefetch);
         var node = new PipelineNode(Context.System, fabric, spec.RunId, run, request.Settings);
         var active = new ActiveRun(spec, run);
-        foreach (var teacher in run.Teachers.Where(t => _roles.Serves(t.Id)))
+        foreach (var teacher in run.Teachers.Where(t => t.Train is not null))
         {
             active.Actors.Add(await node.StartTeacherAsync(teacher, CancellationToken.None).ConfigureAwait(false));
         }

@@ -19,7 +19,8 @@ internal static class NodeCommand
     public static Command Create()
     {
         var roles = new Option<string>("--roles") { Description = "Comma-separated roles: teacher, aggregator, student, coordinator, or all.", Required = true };
-        var teachers = new Option<string?>("--teachers") { Description = "With the teacher role: the teacher ids served (file names without extension); default all of a run's." };
+        var teachers = new Option<string?>("--teachers") { Description = "With the teacher role: the teachers served, by id (file name without extension); default all of a run's." };
+        var places = new Option<string?>("--teacher-places") { Description = "With the teacher role: the teachers served by their place in a run (1,2: its first two), whatever their files." };
         var config = new Option<string>("--config") { Description = "The configuration file.", DefaultValueFactory = _ => MultiTeacherConfiguration.DefaultFileName };
         var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set multiteacher.cluster.prefetch=8 (repeatable)." };
         var nodeId = new Option<string?>("--node-id") { Description = "This node's id on the broker (default: roles, host and process id)." };
@@ -29,14 +30,14 @@ internal static class NodeCommand
         var command = new Command("node", "Run a cluster node with the given roles, connected through RabbitMQ (multiteacher.cluster in cluster.hocon, " +
             "or MT_RABBITMQ_URI).")
         {
-            roles, teachers, config, set, nodeId, output, data, threads,
+            roles, teachers, places, config, set, nodeId, output, data, threads,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
             var file = parse.GetValue(config)!;
             var tree = MultiTeacherConfiguration.LoadTree(file, parse.GetValue(set) ?? []);
             CommonOptions.ApplyThreads(parse.GetValue(threads), tree);
-            var nodeRoles = NodeRoles.Parse(parse.GetValue(roles)!, parse.GetValue(teachers));
+            var nodeRoles = NodeRoles.Parse(parse.GetValue(roles)!, parse.GetValue(teachers), parse.GetValue(places));
             var id = parse.GetValue(nodeId) ?? $"{string.Join("+", nodeRoles.Roles.Order(StringComparer.Ordinal))}-{Environment.MachineName}-{Environment.ProcessId}";
             using var logs = NodeLogging.Create();
             var log = logs.CreateLogger($"node {id}");

@@ -39,8 +39,37 @@ internal static class DistillConfig
             TeacherLogits = c.GetStringList("teacher-logits").Select(p => Path.GetFullPath(p, baseDirectory)).ToList(),
             Student = c.GetString("student"),
             ValidationRows = c.GetInt("validation"),
+            TrainRows = c.HasPath("train-rows") && c.GetString("train-rows") != "all" ? c.GetInt("train-rows") : null,
             Settings = settings,
         };
+    }
+
+    /// <summary>The request as the <c>multiteacher.distill</c> section (JSON, which is HOCON), paths absolute: what a run sends to its nodes.</summary>
+    public static string ToJson(DistillRequest request)
+    {
+        var s = request.Settings;
+        var section = new Dictionary<string, object?>
+        {
+            ["teachers"] = request.Teachers.Select(Path.GetFullPath).ToList(),
+            ["teacher-logits"] = request.TeacherLogits.Select(Path.GetFullPath).ToList(),
+            ["student"] = request.Student,
+            ["seed"] = s.Seed,
+            ["temperature"] = s.Temperature,
+            ["alpha"] = s.Alpha,
+            ["aggregation"] = s.Aggregation.ToString().ToLowerInvariant(),
+            ["teacher-weights"] = s.TeacherWeights?.Select(w => w.ToString("R", CultureInfo.InvariantCulture)).ToList() ?? [],
+            ["epochs"] = s.Epochs,
+            ["batch"] = s.BatchSize,
+            ["lr"] = s.LearningRate,
+            ["labels"] = s.Labels.ToString(),
+            ["validation"] = request.ValidationRows,
+            ["train-rows"] = request.TrainRows is { } rows ? rows : "all",
+            ["shard-size"] = s.ShardSize,
+            ["max-shards-in-flight"] = s.MaxShardsInFlight,
+            ["shard-deadline"] = $"{(long)s.ShardDeadline.TotalMilliseconds}ms",
+            ["checkpoint-every"] = s.CheckpointEverySteps,
+        };
+        return System.Text.Json.JsonSerializer.Serialize(section);
     }
 
     private static EnsembleMethod ParseAggregation(string text) => text.ToLowerInvariant() switch

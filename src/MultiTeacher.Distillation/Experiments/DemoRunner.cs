@@ -17,9 +17,12 @@ public static class DemoRunner
     /// <summary>Role names of the four students, as in summary.json.</summary>
     public static readonly string[] StudentRoles = ["scratch", "distilled", "scratch_few_labels", "distilled_few_labels"];
 
-    /// <summary>Runs the demo; <paramref name="outDirectory"/> receives the results.</summary>
+    /// <summary>
+    /// Runs the demo; <paramref name="outDirectory"/> receives the results. <paramref name="distill"/> trains the two
+    /// distilled students (null: the actor pipeline in this process).
+    /// </summary>
     public static async Task<RunSummary> RunAsync(DemoPlan plan, string? dataDirectory, string modelsDirectory, string outDirectory,
-        IRunProgress progress, CancellationToken cancellationToken)
+        IRunProgress progress, CancellationToken cancellationToken, DistilledStudentRunner? distill = null)
     {
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(Path.Combine(outDirectory, "students"));
@@ -47,10 +50,15 @@ public static class DemoRunner
             ["scratch_few_labels"] = StudentRuns.Scratch(plan.Student, plan.StudentSeed, split.Train.Subset(fewRows), split.Validation, test,
                 plan.FewLabelScratchMaxEpochs, plan.Patience * 2, baseSettings, progress, cancellationToken),
         };
-        var distilled = await StudentRuns.DistilledAsync(plan.Student, plan.StudentSeed, split.Train, allLabels, pipelineTeachers, bestAll,
-            split.Validation, test, progress, cancellationToken).ConfigureAwait(false);
-        var distilledFew = await StudentRuns.DistilledAsync(plan.Student, plan.StudentSeed, split.Train, fewLabels, pipelineTeachers, bestFew,
-            split.Validation, test, progress, cancellationToken).ConfigureAwait(false);
+        distill ??= InProcess(split, test, pipelineTeachers);
+        DistillRequest Request(DistillationSettings settings) => new()
+        {
+            Teachers = teachers.Select(t => t.Summary.File!).ToList(), Student = plan.Student, TrainRows = plan.TrainRows,
+            ValidationRows = plan.ValidationRows, Settings = settings with { Seed = plan.StudentSeed },
+        };
+        var distilled = await distill(Request(bestAll), progress, cancellationToken).ConfigureAwait(false);
+        var distilledFew = await distill(Request(bestFew with { Labels = new LabelBudget(plan.FewLabels, null) }), progress, cancellationToken)
+            .ConfigureAwait(false);
         students["distilled"] = (distilled.Model, distilled.Summary);
         students["distilled_few_labels"] = (distilledFew.Model, distilledFew.Summary);
 
@@ -70,8 +78,8 @@ public static class DemoRunner
             saved[role] = summary with { File = file };
         }
 
-        var a = distilled.Pipeline.Shards;
-        var b = distilledFew.Pipeline.Shards;
+        var a = distilled.Shards;
+        var b = distilledFew.Shards;
         var summaryFile = new RunSummary
         {
             Id = Path.GetFileName(Path.GetFullPath(outDirectory)),
@@ -89,19 +97,30 @@ public static class DemoRunner
             Students = saved,
             Shards = new ShardCounters(a.Planned + b.Planned, a.Aggregated + b.Aggregated, a.Trained + b.Trained,
                 a.DuplicatesDropped + b.DuplicatesDropped, a.ClosedIncomplete + b.ClosedIncomplete, a.RejectedOutputs + b.RejectedOutputs),
-            Transport = "inproc",
+            Transport = distilled.Cluster is null ? "inproc" : "rabbitmq",
             Threads = Gemm.Threads,
             ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            Cluster = ClusterSummary.Combine(distilled.Cluster, distilledFew.Cluster),
         };
         summaryFile.Write(Path.Combine(outDirectory, "summary.json"));
         DemoReport.Build(summaryFile).Write(Path.Combine(outDirectory, "report.html"));
         return summaryFile;
     }
 
-    private static List<PreparedTeacher> PrepareTeachers(DemoPlan plan, Dataset train, Dataset test, TrainValidationSplit split, TeacherStore store,
+    // The actor pipeline in this process, on the split and teacher passes the demo already holds.
+    private static DistilledStudentRunner InProcess(TrainValidationSplit split, Dataset test, IReadOnlyList<(string Id, LogitTable Logits)> teachers) =>
+        async (request, progress, cancellationToken) =>
+        {
+            var labels = request.Settings.Labels.IsAll ? split.Train.Labels : request.Settings.Labels.Apply(split.Train, request.Settings.Seed);
+            var (model, summary, pipeline) = await StudentRuns.DistilledAsync(request.Student, request.Settings.Seed, split.Train, labels, teachers,
+                request.Settings, split.Validation, test, progress, cancellationToken).ConfigureAwait(false);
+            return new DistilledStudent(model, summary, pipeline.Shards, null);
+        };
+
+    private static List<DemoTeacher> PrepareTeachers(DemoPlan plan, Dataset train, Dataset test, TrainValidationSplit split, TeacherStore store,
         IRunProgress progress, CancellationToken cancellationToken)
     {
-        var teachers = new List<PreparedTeacher>();
+        var teachers = new List<DemoTeacher>();
         foreach (var spec in plan.Teachers)
         {
             var loaded = store.GetOrTrain(spec, train, test, progress, out _, cancellationToken);
@@ -111,18 +130,18 @@ public static class DemoRunner
             var accuracy = Evaluator.FromLogits(testLogits.Values, test.Labels, test.Classes).Accuracy;
             var summary = new ModelSummary(spec.Id, spec.Arch, loaded.Model.Parameters.Count, accuracy,
                 Math.Round(Throughput.InferenceSamplesPerSecond(loaded.Model)), loaded.Path);
-            teachers.Add(new PreparedTeacher(summary, trainLogits.Subset(split.TrainRows), testLogits));
+            teachers.Add(new DemoTeacher(summary, trainLogits.Subset(split.TrainRows), testLogits));
         }
 
         return teachers;
     }
 
-    private static ModelSummary Ensemble(DemoPlan plan, List<PreparedTeacher> teachers, Dataset test)
+    private static ModelSummary Ensemble(DemoPlan plan, List<DemoTeacher> teachers, Dataset test)
     {
         var targets = EnsembleTargets.ForAll(teachers.Select(t => t.TestLogits).ToList(), new DistillationSettings { Temperature = 1f });
         return new ModelSummary("ensemble", string.Join(" + ", plan.Teachers.Select(t => t.Arch)), teachers.Sum(t => t.Summary.Params),
             Evaluator.FromLogits(targets, test.Labels, test.Classes).Accuracy, Math.Round(Throughput.Sequential(teachers.Select(t => t.Summary.InferSamplesPerS))));
     }
 
-    private sealed record PreparedTeacher(ModelSummary Summary, LogitTable TrainLogits, LogitTable TestLogits);
+    private sealed record DemoTeacher(ModelSummary Summary, LogitTable TrainLogits, LogitTable TestLogits);
 }

@@ -12,6 +12,9 @@ public sealed record DistillRequest
     /// <summary>The student's architecture.</summary>
     public string Student { get; init; } = "mlp:784-64-10";
 
+    /// <summary>Training rows used: the first N of the training set, or null for all (quick runs).</summary>
+    public int? TrainRows { get; init; }
+
     /// <summary>Rows held out of the training set to pick the epoch kept.</summary>
     public int ValidationRows { get; init; } = 5000;
 

@@ -119,7 +119,16 @@ public sealed record ShardCounters(int Planned, int Aggregated, int Trained, int
 
 /// <summary>A cluster run's traffic: summed over the nodes' reports, and each node's own counters.</summary>
 public sealed record ClusterSummary(int Nodes, long Messages, long Redeliveries, long DuplicatesDropped, long DeadLettered, long Bytes,
-    IReadOnlyList<NodeSummary> NodeReports);
+    IReadOnlyList<NodeSummary> NodeReports)
+{
+    /// <summary>Several runs' traffic as one (nodes: the most any run had); null when none ran on a cluster.</summary>
+    public static ClusterSummary? Combine(params ClusterSummary?[] runs)
+    {
+        var ran = runs.OfType<ClusterSummary>().ToList();
+        return ran.Count == 0 ? null : new ClusterSummary(ran.Max(r => r.Nodes), ran.Sum(r => r.Messages), ran.Sum(r => r.Redeliveries),
+            ran.Sum(r => r.DuplicatesDropped), ran.Sum(r => r.DeadLettered), ran.Sum(r => r.Bytes), [.. ran.SelectMany(r => r.NodeReports)]);
+    }
+}
 
 /// <summary>One node's part in a cluster run.</summary>
 public sealed record NodeSummary(string Node, IReadOnlyList<string> Roles, IReadOnlyDictionary<string, double> Counters, IReadOnlyList<string> Incidents);
