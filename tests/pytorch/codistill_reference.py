@@ -189,6 +189,8 @@ def main():
             "min_last": min(p["last"] for p in peers),
             "max_last": max(p["last"] for p in peers),
         }
+        if args.validation:
+            summary["mean_last_validation"] = mean([p["history"][-1]["validation_accuracy"] for p in peers])
         if len(first_peer) >= 2:
             summary["churn_last"] = (first_peer[0][0] != first_peer[1][0]).float().mean().item()
             if args.validation:
