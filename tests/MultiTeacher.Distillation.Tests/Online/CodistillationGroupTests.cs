@@ -59,6 +59,25 @@ public sealed class CodistillationGroupTests
     }
 
     [Fact]
+    public async Task RunAsync_Lockstep_CheckpointOfStepSIsUsedFromStepSOn_StalenessAsThePyTorchTwinSchedulesIt()
+    {
+        // tests/pytorch/codistill_reference.py mirrors this schedule: the checkpoints taken after step s (s a multiple of
+        // the exchange interval) give p̄ for steps s .. s + interval − 1 (steps counted before the update), from the burn-in on.
+        var settings = PeerFixtures.Settings();
+
+        var result = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings));
+
+        // Steps 6..29 distil; step t uses the checkpoint of step 4·⌊t/4⌋: staleness t mod 4, whose mean over 6..29 is 36/24.
+        var expected = Enumerable.Range(6, 24).Select(t => t % 4).ToList();
+        Assert.All(result.Peers, p =>
+        {
+            Assert.Equal(expected.Count, p.DistilledSteps);
+            Assert.Equal(expected.Average(), p.StalenessMean, 12);
+            Assert.Equal(expected.Max(), p.StalenessMax);
+        });
+    }
+
+    [Fact]
     public async Task RunAsync_Independent_NoDistillationTerm()
     {
         var settings = PeerFixtures.Settings() with { Codistill = false };
