@@ -9,30 +9,31 @@ namespace MultiTeacher.Cli.Bench;
 /// <summary>The driver side of <c>mt bench cluster</c>: an actor that keeps a fixed number of shards in flight.</summary>
 internal static partial class ClusterBench
 {
-    /// <summary>Starts the pump: requests go to <paramref name="Teacher"/>, the figures to <paramref name="Done"/>.</summary>
-    private sealed record StartPump(IActorRef Teacher, TaskCompletionSource<PumpResult> Done);
+    /// <summary>
+    /// Starts a round: requests of run <paramref name="RoundId"/> go to <paramref name="Teacher"/>, the figures to
+    /// <paramref name="Done"/>. Outputs of earlier rounds that arrive late are ignored.
+    /// </summary>
+    private sealed record StartPump(IActorRef Teacher, string RoundId, PumpPlan Plan, TaskCompletionSource<PumpResult> Done);
 
-    /// <summary>What a pump measured: rows and shards answered in the window, and the driver's broker counters around it.</summary>
-    private sealed record PumpResult(long Rows, long Shards, double Seconds, TransportCounters? Before, TransportCounters? After)
-    {
-        public double SamplesPerSecond => Rows / Seconds;
-    }
+    /// <summary>What a round measured: rows and shards answered in the window, and the driver's broker counters around it.</summary>
+    private sealed record PumpResult(long Rows, long Shards, double Seconds, TransportCounters? Before, TransportCounters? After);
 
     /// <summary>How a pump runs: requests in flight, warm-up, measured window.</summary>
     private sealed record PumpPlan(int InFlight, TimeSpan WarmUp, int WarmUpOutputs, TimeSpan Window);
 
     /// <summary>
     /// Sends <see cref="ShardRequest"/>s to a teacher (an actor here, or a work queue on the broker), keeping
-    /// <see cref="PumpPlan.InFlight"/> unanswered, and sends the next one for every <see cref="TeacherOutput"/>.
-    /// Outputs of the warm-up are not counted; the window opens at the first output after it and closes at the first
-    /// output after <see cref="PumpPlan.Window"/>, so it spans whole shards.
+    /// <see cref="PumpPlan.InFlight"/> unanswered, and sends the next one for every <see cref="TeacherOutput"/> of the
+    /// current round. Outputs of the warm-up are not counted; the window opens at the first output after it and closes
+    /// at the first output after <see cref="PumpPlan.Window"/>, so it spans whole shards. The round's result is given
+    /// once every request sent has been answered.
     /// </summary>
     private sealed class ShardPump : ReceiveActor
     {
         private readonly ShardPlanner _planner;
-        private readonly string _runId;
-        private readonly PumpPlan _plan;
         private readonly Func<TransportCounters?> _counters;
+        private string _runId = "";
+        private PumpPlan _plan = new(1, TimeSpan.Zero, 1, TimeSpan.Zero);
         private IActorRef? _teacher;
         private TaskCompletionSource<PumpResult>? _done;
         private ShardPlan _epoch;
@@ -44,26 +45,36 @@ internal static partial class ClusterBench
         private TransportCounters? _before;
         private long _rows;
         private long _shards;
+        private int _outstanding;
+        private PumpResult? _result;
 
-        public ShardPump(ShardPlanner planner, string runId, PumpPlan plan, Func<TransportCounters?> counters)
+        public ShardPump(ShardPlanner planner, Func<TransportCounters?> counters)
         {
             _planner = planner;
-            _runId = runId;
-            _plan = plan;
             _counters = counters;
             _epoch = planner.ForEpoch(0);
             Receive<StartPump>(Start);
             Receive<TeacherOutput>(OnOutput);
         }
 
-        public static Props Props(ShardPlanner planner, string runId, PumpPlan plan, Func<TransportCounters?> counters) =>
-            Actors.Props.Create(() => new ShardPump(planner, runId, plan, counters));
+        /// <summary>A pump; <paramref name="counters"/> reads the driver's broker counters (null without a broker).</summary>
+        public static Props Props(ShardPlanner planner, Func<TransportCounters?> counters) =>
+            Actors.Props.Create(() => new ShardPump(planner, counters));
 
         private void Start(StartPump start)
         {
             _teacher = start.Teacher;
+            _runId = start.RoundId;
+            _plan = start.Plan;
             _done = start.Done;
             _started = Stopwatch.GetTimestamp();
+            _warmUpOutputs = 0;
+            _windowStart = 0;
+            _before = null;
+            _rows = 0;
+            _shards = 0;
+            _outstanding = 0;
+            _result = null;
             for (var i = 0; i < _plan.InFlight; i++)
             {
                 SendNext();
@@ -74,6 +85,19 @@ internal static partial class ClusterBench
         {
             if (_done is null || _done.Task.IsCompleted || output.RunId != _runId)
             {
+                return;
+            }
+
+            _outstanding--;
+            if (_result is not null)
+            {
+                // The window has closed: the round ends once the requests still out have come back, so that the next
+                // round starts on idle teachers.
+                if (_outstanding == 0)
+                {
+                    _done.TrySetResult(_result);
+                }
+
                 return;
             }
 
@@ -93,7 +117,12 @@ internal static partial class ClusterBench
                 var elapsed = Stopwatch.GetElapsedTime(_windowStart, now);
                 if (elapsed >= _plan.Window)
                 {
-                    _done.TrySetResult(new PumpResult(_rows, _shards, elapsed.TotalSeconds, _before, _counters()));
+                    _result = new PumpResult(_rows, _shards, elapsed.TotalSeconds, _before, _counters());
+                    if (_outstanding == 0)
+                    {
+                        _done.TrySetResult(_result);
+                    }
+
                     return;
                 }
             }
@@ -109,6 +138,7 @@ internal static partial class ClusterBench
                 _nextShard = 0;
             }
 
+            _outstanding++;
             _teacher!.Tell(new ShardRequest(_runId, _epoch.Shards[_nextShard++], _sequence++), Self);
         }
     }

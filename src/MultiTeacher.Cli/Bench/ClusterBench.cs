@@ -21,14 +21,17 @@ namespace MultiTeacher.Cli.Bench;
 /// <c>mt bench cluster</c>: samples/s of soft targets (teacher logits) served over RabbitMQ by 1, 2, 4... teacher
 /// processes, each a <see cref="TeacherActor"/> running the same seeded teacher live on its own copy of
 /// Fashion-MNIST and consuming one work queue; the driver publishes <see cref="ShardRequest"/>s (row ids only) with a
-/// bounded number in flight and consumes the <see cref="TeacherOutput"/>s. Just before every configuration the same
-/// teacher is measured in this process without a broker (one <see cref="TeacherActor"/>, same shards, same number in
-/// flight), and the configuration's ratio is to that paired figure, so load from elsewhere on the machine hits both alike.
+/// bounded number in flight and consumes the <see cref="TeacherOutput"/>s. Beside every configuration the same teacher
+/// is measured in this process without a broker (one <see cref="TeacherActor"/>, same shards, two in flight), in rounds
+/// that alternate with the configuration's, so load from elsewhere on the machine hits both sides alike.
 /// </summary>
 internal static partial class ClusterBench
 {
     /// <summary>The teacher measured when <c>--teacher</c> is not given (weights do not matter for speed).</summary>
     public const string DefaultTeacher = "mlp:784-1200-1200-10";
+
+    /// <summary>Rows per shard unless <c>--shard-size</c> says otherwise: 160 KiB of logits per output message.</summary>
+    public const int DefaultShardSize = 4096;
 
     /// <summary>The teacher id on the wire.</summary>
     public const string TeacherId = "bench-teacher";
@@ -41,8 +44,9 @@ internal static partial class ClusterBench
     public static Command CreateCommand()
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object per configuration instead of a table." };
-        var seconds = new Option<double>("--seconds") { Description = "Seconds measured per configuration (after a warm-up).", DefaultValueFactory = _ => 10.0 };
-        var shardSize = new Option<int>("--shard-size") { Description = "Rows per shard: one request and one output message each.", DefaultValueFactory = _ => 2048 };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds measured per configuration and side (split into rounds).", DefaultValueFactory = _ => 10.0 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds per configuration; they alternate between the broker and the in-process side.", DefaultValueFactory = _ => 3 };
+        var shardSize = new Option<int>("--shard-size") { Description = "Rows per shard: one request and one output message each.", DefaultValueFactory = _ => DefaultShardSize };
         var processes = new Option<string>("--processes") { Description = "Teacher process counts to measure, comma-separated.", DefaultValueFactory = _ => "1,2,4" };
         var teacher = new Option<string>("--teacher") { Description = "The teacher's architecture string (freshly initialised, seeded).", DefaultValueFactory = _ => DefaultTeacher };
         var threads = CommonOptions.Threads();
@@ -52,13 +56,13 @@ internal static partial class ClusterBench
         var command = new Command("cluster", "Samples/s of teacher logits served over RabbitMQ by 1, 2 and 4 teacher processes, beside the same teacher " +
             "in this process; messages/s and bytes/s through the broker. Starts a throwaway broker unless --uri or MT_RABBITMQ_URI is given.")
         {
-            json, seconds, shardSize, processes, teacher, threads, uri, data,
+            json, seconds, rounds, shardSize, processes, teacher, threads, uri, data,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(ct =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             var options = new BenchOptions(parse.GetValue(json), TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(seconds))),
-                parse.GetValue(shardSize), ParseProcesses(parse.GetValue(processes)!), parse.GetValue(teacher)!, Gemm.Threads,
+                Math.Max(1, parse.GetValue(rounds)), parse.GetValue(shardSize), ParseProcesses(parse.GetValue(processes)!), parse.GetValue(teacher)!, Gemm.Threads,
                 parse.GetValue(uri) ?? NullIfEmpty(Environment.GetEnvironmentVariable(ClusterSettings.UriEnvironmentVariable)), parse.GetValue(data));
             if (options.ShardSize < 1)
             {
@@ -88,37 +92,85 @@ internal static partial class ClusterBench
         .AddSimpleConsole(options => options.SingleLine = true)
         .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
 
-    private sealed record BenchOptions(bool Json, TimeSpan Window, int ShardSize, IReadOnlyList<int> Processes, string Teacher, int Threads,
-        string? Uri, string? Data)
+    private sealed record BenchOptions(bool Json, TimeSpan Seconds, int Rounds, int ShardSize, IReadOnlyList<int> Processes, string Teacher,
+        int Threads, string? Uri, string? Data)
     {
-        public TimeSpan WarmUp => TimeSpan.FromSeconds(Math.Clamp(Window.TotalSeconds / 2, 0.5, 3));
+        /// <summary>The measured window of one round of one side.</summary>
+        public TimeSpan Window => Seconds / Rounds;
+    }
+
+    /// <summary>Rows, time and broker traffic summed over the rounds of one side of one configuration.</summary>
+    private sealed class Totals
+    {
+        public long Rows { get; private set; }
+
+        public long Shards { get; private set; }
+
+        public double Seconds { get; private set; }
+
+        public long Messages { get; private set; }
+
+        public long Bytes { get; private set; }
+
+        public double SamplesPerSecond => Rows / Seconds;
+
+        public void Add(PumpResult round)
+        {
+            Rows += round.Rows;
+            Shards += round.Shards;
+            Seconds += round.Seconds;
+            if (round.Before is { } before && round.After is { } after)
+            {
+                // Every request goes through the broker once (published here, delivered to a teacher) and every output
+                // once (published by a teacher, delivered here): the driver's counters see each message once.
+                Messages += after.Published - before.Published + (after.Delivered - before.Delivered);
+                Bytes += after.BytesOut - before.BytesOut + (after.BytesIn - before.BytesIn);
+            }
+        }
     }
 
     private static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         var train = DatasetCatalog.Load(options.Data, "train");
-        var model = Model.Create(options.Teacher, ClusterBenchWorker.TeacherSeed);
-        var local = new ModelLogitSource(model, train);
-        ClusterBenchWorker.WarmUp(local, train);
+        var source = new ModelLogitSource(Model.Create(options.Teacher, ClusterBenchWorker.TeacherSeed), train);
+        ClusterBenchWorker.WarmUp(source, train);
         var planner = Planner(train, options.ShardSize);
 
         await using var broker = options.Uri is null ? await StartBrokerAsync().ConfigureAwait(false) : null;
         var uri = options.Uri ?? broker!.Uri.ToString();
         var prefix = string.Create(CultureInfo.InvariantCulture, $"mtbench-{Environment.ProcessId}");
-        var settings = Settings(uri, prefix);
         var nodeId = string.Create(CultureInfo.InvariantCulture, $"bench-driver-{Environment.ProcessId}");
         using var logs = WarningLogs();
-        await using var transport = await RabbitMqTransport.ConnectAsync(settings, nodeId, RegistrySink.PipelineRegistry(),
+        await using var transport = await RabbitMqTransport.ConnectAsync(Settings(uri, prefix), nodeId, RegistrySink.PipelineRegistry(),
             logs.CreateLogger("transport"), cancellationToken).ConfigureAwait(false);
         var rows = new List<JsonObject>();
         try
         {
             await using var system = new ActorSystem("bench", new ActorSystemOptions { Transport = transport, Node = nodeId, LoggerFactory = logs });
+            await using var localSystem = new ActorSystem("bench-local");
+            var localPump = localSystem.ActorOf(ShardPump.Props(planner, () => null), "pump");
+            var localTeacher = localSystem.ActorOf(TeacherActor.Props(TeacherId, source, planner, localPump), "teacher");
+            var local = new Side(localTeacher, localPump, InFlightPerTeacher, 1);
             foreach (var processes in options.Processes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var inProcess = await MeasureInProcessAsync(local, planner, options, cancellationToken).ConfigureAwait(false);
-                var cluster = await MeasureClusterAsync(system, transport, uri, prefix, planner, processes, options, cancellationToken).ConfigureAwait(false);
+                var run = string.Create(CultureInfo.InvariantCulture, $"p{processes}");
+                await using var teachers = await TeacherProcesses.StartAsync(processes, WorkerArgs(options, prefix, run, processes), uri, cancellationToken)
+                    .ConfigureAwait(false);
+                var remotePump = system.ActorOf(ShardPump.Props(planner, () => transport.Counters), $"pump-{run}");
+                await transport.ConsumeWorkQueueAsync($"{run}.outputs", remotePump, (ushort)(4 * InFlightPerTeacher * processes)).ConfigureAwait(false);
+                var remote = new Side(transport.WorkQueue(system, $"{run}.requests"), remotePump, InFlightPerTeacher * processes, processes);
+
+                // Rounds alternate between the two sides, so that load from elsewhere on the machine hits both alike.
+                var inProcess = new Totals();
+                var cluster = new Totals();
+                for (var round = 0; round < options.Rounds; round++)
+                {
+                    inProcess.Add(await RoundAsync(local, $"{run}-local-{round}", options, teachers.FirstExit, teachers, cancellationToken).ConfigureAwait(false));
+                    cluster.Add(await RoundAsync(remote, $"{run}-{round}", options, teachers.FirstExit, teachers, cancellationToken).ConfigureAwait(false));
+                }
+
+                system.Stop(remotePump);
                 rows.Add(Row(options, processes, cluster, inProcess));
                 Emit(options, rows[^1]);
             }
@@ -136,6 +188,37 @@ internal static partial class ClusterBench
         return 0;
     }
 
+    /// <summary>A teacher (an actor, or a work queue served by teacher processes) and the pump feeding it.</summary>
+    private sealed record Side(IActorRef Teacher, IActorRef Pump, int InFlight, int Teachers);
+
+    private static async Task<PumpResult> RoundAsync(Side side, string roundId, BenchOptions options, Task teachersExited, TeacherProcesses teachers,
+        CancellationToken cancellationToken)
+    {
+        // Every round starts on idle teachers (the previous one waited for its last answers); the warm-up lets each
+        // teacher answer about once before the window opens.
+        var plan = new PumpPlan(side.InFlight, TimeSpan.FromSeconds(0.2), side.Teachers, options.Window);
+        var done = new TaskCompletionSource<PumpResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        side.Pump.Tell(new StartPump(side.Teacher, roundId, plan, done));
+        if (await Task.WhenAny(done.Task, teachersExited).ConfigureAwait(false) != done.Task)
+        {
+            throw new InvalidOperationException($"a teacher process ended during the measurement: {teachers.Errors()}");
+        }
+
+        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string[] WorkerArgs(BenchOptions options, string prefix, string run, int processes) =>
+    [
+        "--prefix", prefix, "--requests", $"{run}.requests", "--outputs", $"{run}.outputs", "--teacher", options.Teacher,
+        "--shard-size", options.ShardSize.ToString(CultureInfo.InvariantCulture),
+        "--threads", ThreadsPerProcess(options, processes).ToString(CultureInfo.InvariantCulture),
+        "--prefetch", InFlightPerTeacher.ToString(CultureInfo.InvariantCulture),
+        .. options.Data is null ? Array.Empty<string>() : ["--data", options.Data],
+    ];
+
+    /// <summary>A lone teacher process gets the threads of the in-process side; several share the cores with one each.</summary>
+    private static int ThreadsPerProcess(BenchOptions options, int processes) => processes == 1 ? options.Threads : 1;
+
     private static async Task<BrokerProcess> StartBrokerAsync()
     {
         try
@@ -148,69 +231,26 @@ internal static partial class ClusterBench
         }
     }
 
-    private static async Task<PumpResult> MeasureInProcessAsync(ModelLogitSource source, ShardPlanner planner, BenchOptions options,
-        CancellationToken cancellationToken)
+    private static JsonObject Row(BenchOptions options, int processes, Totals cluster, Totals inProcess) => new()
     {
-        await using var system = new ActorSystem("bench-local");
-        var pump = system.ActorOf(ShardPump.Props(planner, "in-process", new PumpPlan(InFlightPerTeacher, options.WarmUp, 1, options.Window), () => null), "pump");
-        var teacher = system.ActorOf(TeacherActor.Props(TeacherId, source, planner, pump), "teacher");
-        var done = new TaskCompletionSource<PumpResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        pump.Tell(new StartPump(teacher, done));
-        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<PumpResult> MeasureClusterAsync(ActorSystem system, RabbitMqTransport transport, string uri, string prefix,
-        ShardPlanner planner, int processes, BenchOptions options, CancellationToken cancellationToken)
-    {
-        var run = string.Create(CultureInfo.InvariantCulture, $"p{processes}");
-        var requests = $"{run}.requests";
-        var outputs = $"{run}.outputs";
-        var threads = processes == 1 ? options.Threads : 1;
-        string[] workerArgs =
-        [
-            "--prefix", prefix, "--requests", requests, "--outputs", outputs, "--teacher", options.Teacher,
-            "--shard-size", options.ShardSize.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture),
-            "--prefetch", InFlightPerTeacher.ToString(CultureInfo.InvariantCulture), .. options.Data is null ? Array.Empty<string>() : ["--data", options.Data],
-        ];
-        await using var teachers = await TeacherProcesses.StartAsync(processes, workerArgs, uri, cancellationToken).ConfigureAwait(false);
-        var plan = new PumpPlan(InFlightPerTeacher * processes, options.WarmUp, processes, options.Window);
-        var pump = system.ActorOf(ShardPump.Props(planner, run, plan, () => transport.Counters), $"pump-{run}");
-        await transport.ConsumeWorkQueueAsync(outputs, pump, (ushort)Math.Max(16, plan.InFlight * 2)).ConfigureAwait(false);
-        var done = new TaskCompletionSource<PumpResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        pump.Tell(new StartPump(transport.WorkQueue(system, requests), done));
-        var result = await Task.WhenAny(done.Task, teachers.FirstExit).ConfigureAwait(false) == done.Task
-            ? await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false)
-            : throw new InvalidOperationException($"a teacher process ended during the measurement: {teachers.Errors()}");
-        system.Stop(pump);
-        return result;
-    }
-
-    private static JsonObject Row(BenchOptions options, int processes, PumpResult cluster, PumpResult inProcess)
-    {
-        var before = cluster.Before!;
-        var after = cluster.After!;
-        var messages = after.Published - before.Published + (after.Delivered - before.Delivered);
-        var bytes = after.BytesOut - before.BytesOut + (after.BytesIn - before.BytesIn);
-        return new JsonObject
-        {
-            ["bench"] = "cluster",
-            ["teacher"] = options.Teacher,
-            ["processes"] = processes,
-            ["gemm_threads_per_process"] = processes == 1 ? options.Threads : 1,
-            ["shard_size"] = options.ShardSize,
-            ["in_flight"] = InFlightPerTeacher * processes,
-            ["samples_per_s"] = Math.Round(cluster.SamplesPerSecond, 1),
-            ["in_process_samples_per_s"] = Math.Round(inProcess.SamplesPerSecond, 1),
-            ["in_process_gemm_threads"] = options.Threads,
-            ["ratio"] = Math.Round(cluster.SamplesPerSecond / inProcess.SamplesPerSecond, 3),
-            ["messages_per_s"] = Math.Round(messages / cluster.Seconds, 1),
-            ["bytes_per_s"] = Math.Round(bytes / cluster.Seconds),
-            ["shards"] = cluster.Shards,
-            ["seconds"] = Math.Round(cluster.Seconds, 2),
-            ["cores"] = Environment.ProcessorCount,
-            ["load_average_1m"] = LoadAverage(),
-        };
-    }
+        ["bench"] = "cluster",
+        ["teacher"] = options.Teacher,
+        ["processes"] = processes,
+        ["gemm_threads_per_process"] = ThreadsPerProcess(options, processes),
+        ["shard_size"] = options.ShardSize,
+        ["in_flight"] = InFlightPerTeacher * processes,
+        ["samples_per_s"] = Math.Round(cluster.SamplesPerSecond, 1),
+        ["in_process_samples_per_s"] = Math.Round(inProcess.SamplesPerSecond, 1),
+        ["in_process_gemm_threads"] = options.Threads,
+        ["ratio"] = Math.Round(cluster.SamplesPerSecond / inProcess.SamplesPerSecond, 3),
+        ["messages_per_s"] = Math.Round(cluster.Messages / cluster.Seconds, 1),
+        ["bytes_per_s"] = Math.Round(cluster.Bytes / cluster.Seconds),
+        ["shards"] = cluster.Shards,
+        ["seconds"] = Math.Round(cluster.Seconds, 2),
+        ["rounds"] = options.Rounds,
+        ["cores"] = Environment.ProcessorCount,
+        ["load_average_1m"] = LoadAverage(),
+    };
 
     private static void Emit(BenchOptions options, JsonObject row)
     {
@@ -242,7 +282,7 @@ internal static partial class ClusterBench
         }
 
         table.Caption($"teacher {options.Teacher}; shards of {options.ShardSize} Fashion-MNIST rows ({options.ShardSize * 10 * 4 / 1024.0:N0} KiB of logits each, " +
-            $"{InFlightPerTeacher} in flight per teacher); in-process: one TeacherActor, no broker, {options.Threads} GEMM threads, measured just before each row; " +
+            $"{InFlightPerTeacher} in flight per teacher); in-process: one TeacherActor, no broker, {options.Threads} GEMM threads, measured in rounds alternating with each row's; " +
             $"one GEMM thread per process when several run ({Environment.ProcessorCount} cores)");
         AnsiConsole.Write(table);
     }
