@@ -20,6 +20,9 @@ internal static partial class ClusterBench
         private readonly List<Process> _processes = [];
         private readonly StringBuilder _errors = new();
 
+        /// <summary>The process ids.</summary>
+        public IReadOnlyList<int> Ids => _processes.Select(p => p.Id).ToList();
+
         /// <summary>Completes when any teacher process exits.</summary>
         public Task FirstExit => _processes.Count == 0 ? Task.CompletedTask : Task.WhenAny(_processes.Select(p => p.WaitForExitAsync()));
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -41,6 +42,9 @@ internal static partial class ClusterBench
 
     private const long PlannerSeed = 1;
 
+    /// <summary>How much longer than its window a round may take (warm-up, drain, a slow machine) before the bench gives up.</summary>
+    private static readonly TimeSpan s_roundGrace = TimeSpan.FromMinutes(2);
+
     public static Command CreateCommand()
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object per configuration instead of a table." };
@@ -49,8 +53,12 @@ internal static partial class ClusterBench
         var shardSize = new Option<int>("--shard-size") { Description = "Rows per shard: one request and one output message each.", DefaultValueFactory = _ => DefaultShardSize };
         var processes = new Option<string>("--processes") { Description = "Teacher process counts to measure, comma-separated.", DefaultValueFactory = _ => "1,2,4" };
         var teacher = new Option<string>("--teacher") { Description = "The teacher's architecture string (freshly initialised, seeded).", DefaultValueFactory = _ => DefaultTeacher };
-        var threads = CommonOptions.Threads();
-        threads.Description = "GEMM threads in this process and in a lone teacher process (default: multiteacher.threads); several teacher processes use one each.";
+        var threads = new Option<int>("--threads")
+        {
+            Description = "GEMM threads of the in-process teacher and of a lone teacher process; several teacher processes use one each. " +
+                "Default 1: on a 2-core machine the other core carries the broker and this driver.",
+            DefaultValueFactory = _ => 1,
+        };
         var uri = new Option<string?>("--uri") { Description = "Use this broker (amqp://user:password@host:port/) instead of a throwaway one; default MT_RABBITMQ_URI." };
         var data = CommonOptions.Data();
         var command = new Command("cluster", "Samples/s of teacher logits served over RabbitMQ by 1, 2 and 4 teacher processes, beside the same teacher " +
@@ -60,7 +68,12 @@ internal static partial class ClusterBench
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(ct =>
         {
-            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            if (parse.GetValue(threads) < 1)
+            {
+                throw new CliUsageException($"--threads must be at least 1, got {parse.GetValue(threads)}");
+            }
+
+            Gemm.Threads = parse.GetValue(threads);
             var options = new BenchOptions(parse.GetValue(json), TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(seconds))),
                 Math.Max(1, parse.GetValue(rounds)), parse.GetValue(shardSize), ParseProcesses(parse.GetValue(processes)!), parse.GetValue(teacher)!, Gemm.Threads,
                 parse.GetValue(uri) ?? NullIfEmpty(Environment.GetEnvironmentVariable(ClusterSettings.UriEnvironmentVariable)), parse.GetValue(data));
@@ -112,7 +125,30 @@ internal static partial class ClusterBench
 
         public long Bytes { get; private set; }
 
+        /// <summary>Cores used (CPU seconds per second of the rounds, warm-up and drain included) by the driver, the teachers and the broker.</summary>
+        public (double Driver, double Teachers, double Broker) Cores => _wall > 0 ? (_driverCpu / _wall, _teachersCpu / _wall, _brokerCpu / _wall) : default;
+
         public double SamplesPerSecond => Rows / Seconds;
+
+        private double _wall;
+        private double _driverCpu;
+        private double _teachersCpu;
+        private double _brokerCpu;
+
+        /// <summary>Measures the CPU time of the processes named while <paramref name="round"/> runs.</summary>
+        public async Task<PumpResult> MeterAsync(Func<Task<PumpResult>> round, IReadOnlyList<int> teachers, int? broker)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var driver = CpuMeter.Seconds(Environment.ProcessId);
+            var teachersCpu = CpuMeter.Seconds(teachers);
+            var brokerCpu = broker is { } b ? CpuMeter.Seconds(b) : 0;
+            var result = await round().ConfigureAwait(false);
+            _driverCpu += CpuMeter.Seconds(Environment.ProcessId) - driver;
+            _teachersCpu += CpuMeter.Seconds(teachers) - teachersCpu;
+            _brokerCpu += broker is { } c ? CpuMeter.Seconds(c) - brokerCpu : 0;
+            _wall += Stopwatch.GetElapsedTime(start).TotalSeconds;
+            return result;
+        }
 
         public void Add(PumpResult round)
         {
@@ -138,6 +174,7 @@ internal static partial class ClusterBench
 
         await using var broker = options.Uri is null ? await StartBrokerAsync().ConfigureAwait(false) : null;
         var uri = options.Uri ?? broker!.Uri.ToString();
+        var brokerPid = broker is null ? null : CpuMeter.FromPidFile(Path.Combine(broker.Directory, "pid"));
         var prefix = string.Create(CultureInfo.InvariantCulture, $"mtbench-{Environment.ProcessId}");
         var nodeId = string.Create(CultureInfo.InvariantCulture, $"bench-driver-{Environment.ProcessId}");
         using var logs = WarningLogs();
@@ -167,7 +204,9 @@ internal static partial class ClusterBench
                 for (var round = 0; round < options.Rounds; round++)
                 {
                     inProcess.Add(await RoundAsync(local, $"{run}-local-{round}", options, teachers.FirstExit, teachers, cancellationToken).ConfigureAwait(false));
-                    cluster.Add(await RoundAsync(remote, $"{run}-{round}", options, teachers.FirstExit, teachers, cancellationToken).ConfigureAwait(false));
+                    var roundId = $"{run}-{round}";
+                    cluster.Add(await cluster.MeterAsync(() => RoundAsync(remote, roundId, options, teachers.FirstExit, teachers, cancellationToken),
+                        teachers.Ids, brokerPid).ConfigureAwait(false));
                 }
 
                 system.Stop(remotePump);
@@ -199,12 +238,20 @@ internal static partial class ClusterBench
         var plan = new PumpPlan(side.InFlight, TimeSpan.FromSeconds(0.2), side.Teachers, options.Window);
         var done = new TaskCompletionSource<PumpResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         side.Pump.Tell(new StartPump(side.Teacher, roundId, plan, done));
-        if (await Task.WhenAny(done.Task, teachersExited).ConfigureAwait(false) != done.Task)
+        var limit = options.Window + s_roundGrace;
+        Task finished;
+        try
         {
-            throw new InvalidOperationException($"a teacher process ended during the measurement: {teachers.Errors()}");
+            finished = await Task.WhenAny(done.Task, teachersExited).WaitAsync(limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"a round of {side.Teachers} teacher(s) did not end within {limit.TotalSeconds:F0} s: {teachers.Errors()}");
         }
 
-        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return finished == done.Task
+            ? await done.Task.ConfigureAwait(false)
+            : throw new InvalidOperationException($"a teacher process ended during the measurement: {teachers.Errors()}");
     }
 
     private static string[] WorkerArgs(BenchOptions options, string prefix, string run, int processes) =>
@@ -245,6 +292,9 @@ internal static partial class ClusterBench
         ["ratio"] = Math.Round(cluster.SamplesPerSecond / inProcess.SamplesPerSecond, 3),
         ["messages_per_s"] = Math.Round(cluster.Messages / cluster.Seconds, 1),
         ["bytes_per_s"] = Math.Round(cluster.Bytes / cluster.Seconds),
+        ["cores_driver"] = Math.Round(cluster.Cores.Driver, 2),
+        ["cores_teachers"] = Math.Round(cluster.Cores.Teachers, 2),
+        ["cores_broker"] = options.Uri is null ? Math.Round(cluster.Cores.Broker, 2) : null,
         ["shards"] = cluster.Shards,
         ["seconds"] = Math.Round(cluster.Seconds, 2),
         ["rounds"] = options.Rounds,
@@ -266,7 +316,7 @@ internal static partial class ClusterBench
 
     private static void WriteTable(BenchOptions options, List<JsonObject> rows)
     {
-        var table = new Table().AddColumns("teacher processes", "GEMM threads", "samples/s", "in-process samples/s", "ratio", "msgs/s", "MB/s", "load avg");
+        var table = new Table().AddColumns("procs", "GEMM thr.", "samples/s", "in-proc./s", "ratio", "msgs/s", "MB/s", "cores drv/tch/brk", "load");
         foreach (var row in rows)
         {
             var processes = (int)row["processes"]!;
@@ -278,12 +328,14 @@ internal static partial class ClusterBench
                 $"{(double)row["ratio"]!:F2}",
                 $"{(double)row["messages_per_s"]!:N1}",
                 $"{(double)row["bytes_per_s"]! / 1e6:N2}",
+                $"{Text(row["cores_driver"])}/{Text(row["cores_teachers"])}/{(row["cores_broker"] is null ? "?" : Text(row["cores_broker"]))}",
                 Text(row["load_average_1m"]));
         }
 
-        table.Caption($"teacher {options.Teacher}; shards of {options.ShardSize} Fashion-MNIST rows ({options.ShardSize * 10 * 4 / 1024.0:N0} KiB of logits each, " +
-            $"{InFlightPerTeacher} in flight per teacher); in-process: one TeacherActor, no broker, {options.Threads} GEMM threads, measured in rounds alternating with each row's; " +
-            $"one GEMM thread per process when several run ({Environment.ProcessorCount} cores)");
+        table.Caption($"teacher {options.Teacher}, shards of {options.ShardSize} Fashion-MNIST rows ({options.ShardSize * 10 * 4 / 1024.0:N0} KiB of logits), " +
+            $"{InFlightPerTeacher} in flight per teacher. in-proc.: one TeacherActor here, no broker, {options.Threads} GEMM thread(s), in rounds " +
+            $"alternating with the row's. One GEMM thread per process when several run ({Environment.ProcessorCount} cores). " +
+            "cores: CPU used by this driver, the teacher processes and the broker during the broker rounds.");
         AnsiConsole.Write(table);
     }
 
