@@ -316,28 +316,28 @@ internal static partial class ClusterBench
 
     private static void WriteTable(BenchOptions options, List<JsonObject> rows)
     {
-        var table = new Table().AddColumns("procs", "GEMM thr.", "samples/s", "in-proc./s", "ratio", "msgs/s", "MB/s", "cores drv/tch/brk", "load");
+        var table = new Table().AddColumns("processes", "samples/s", "in-process/s", "ratio", "msgs/s", "MB/s", "CPU drv/tch/brk", "load");
         foreach (var row in rows)
         {
-            var processes = (int)row["processes"]!;
             table.AddRow(
                 Text(row["processes"]),
-                Text(row["gemm_threads_per_process"]) + (processes == 1 ? "" : " each"),
                 $"{(double)row["samples_per_s"]!:N0}",
                 $"{(double)row["in_process_samples_per_s"]!:N0}",
                 $"{(double)row["ratio"]!:F2}",
                 $"{(double)row["messages_per_s"]!:N1}",
                 $"{(double)row["bytes_per_s"]! / 1e6:N2}",
-                $"{Text(row["cores_driver"])}/{Text(row["cores_teachers"])}/{(row["cores_broker"] is null ? "?" : Text(row["cores_broker"]))}",
+                $"{Cores(row["cores_driver"])} {Cores(row["cores_teachers"])} {Cores(row["cores_broker"])}",
                 Text(row["load_average_1m"]));
         }
 
         table.Caption($"teacher {options.Teacher}, shards of {options.ShardSize} Fashion-MNIST rows ({options.ShardSize * 10 * 4 / 1024.0:N0} KiB of logits), " +
-            $"{InFlightPerTeacher} in flight per teacher. in-proc.: one TeacherActor here, no broker, {options.Threads} GEMM thread(s), in rounds " +
-            $"alternating with the row's. One GEMM thread per process when several run ({Environment.ProcessorCount} cores). " +
-            "cores: CPU used by this driver, the teacher processes and the broker during the broker rounds.");
+            $"{InFlightPerTeacher} in flight per teacher. GEMM threads: {options.Threads} in-process and in a lone teacher process, one per process when " +
+            $"several run ({Environment.ProcessorCount} cores). in-process: one TeacherActor here, no broker, in rounds alternating with the row's. " +
+            "CPU: cores used by this driver, the teacher processes and the broker during the broker rounds. load: 1-minute load average.");
         AnsiConsole.Write(table);
     }
+
+    private static string Cores(JsonNode? node) => node is null ? "?" : ((double)node).ToString("F2", CultureInfo.InvariantCulture);
 
     private static string Text(JsonNode? node) => Convert.ToString(node?.GetValue<object>(), CultureInfo.InvariantCulture) ?? "";
 
