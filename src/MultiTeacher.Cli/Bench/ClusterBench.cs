@@ -268,6 +268,18 @@ internal static partial class ClusterBench
 
     private static async Task<BrokerProcess> StartBrokerAsync()
     {
+        if (!File.Exists(BrokerProcess.ServerPath))
+        {
+            throw new CliUsageException($"rabbitmq-server is not installed ({BrokerProcess.ServerPath} is missing): apt-get install rabbitmq-server " +
+                "(./mt test installs it), or point --uri or MT_RABBITMQ_URI at a running broker");
+        }
+
+        if (!string.Equals(Environment.UserName, "root", StringComparison.Ordinal))
+        {
+            throw new CliUsageException("starting a throwaway RabbitMQ broker needs root (Debian's rabbitmq-server switches to the rabbitmq user): " +
+                "run as root, or point --uri or MT_RABBITMQ_URI at a running broker");
+        }
+
         try
         {
             return await BrokerProcess.StartAsync().ConfigureAwait(false);
