@@ -328,7 +328,7 @@ internal static partial class ClusterBench
 
     private static void WriteTable(BenchOptions options, List<JsonObject> rows)
     {
-        var table = new Table().AddColumns("processes", "samples/s", "in-process/s", "ratio", "msgs/s", "MB/s", "CPU drv/tch/brk", "load");
+        var table = new Table().AddColumns("processes", "samples/s", "in-process/s", "ratio", "msgs/s", "MB/s", "CPU driver/teachers/broker", "load");
         foreach (var row in rows)
         {
             table.AddRow(
@@ -346,6 +346,12 @@ internal static partial class ClusterBench
             $"{InFlightPerTeacher} in flight per teacher. GEMM threads: {options.Threads} in-process and in a lone teacher process, one per process when " +
             $"several run ({Environment.ProcessorCount} cores). in-process: one TeacherActor here, no broker, in rounds alternating with the row's. " +
             "CPU: cores used by this driver, the teacher processes and the broker during the broker rounds. load: 1-minute load average.");
+        if (Console.IsOutputRedirected)
+        {
+            // Spectre assumes 80 columns when it cannot ask a terminal; the rows fit in one line each at 100.
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 100);
+        }
+
         AnsiConsole.Write(table);
     }
 
