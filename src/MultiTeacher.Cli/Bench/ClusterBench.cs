@@ -115,6 +115,11 @@ internal static partial class ClusterBench
     /// <summary>Rows, time and broker traffic summed over the rounds of one side of one configuration.</summary>
     private sealed class Totals
     {
+        private double _wall;
+        private double _driverCpu;
+        private double _teachersCpu;
+        private double _brokerCpu;
+
         public long Rows { get; private set; }
 
         public long Shards { get; private set; }
@@ -129,11 +134,6 @@ internal static partial class ClusterBench
         public (double Driver, double Teachers, double Broker) Cores => _wall > 0 ? (_driverCpu / _wall, _teachersCpu / _wall, _brokerCpu / _wall) : default;
 
         public double SamplesPerSecond => Rows / Seconds;
-
-        private double _wall;
-        private double _driverCpu;
-        private double _teachersCpu;
-        private double _brokerCpu;
 
         /// <summary>Measures the CPU time of the processes named while <paramref name="round"/> runs.</summary>
         public async Task<PumpResult> MeterAsync(Func<Task<PumpResult>> round, IReadOnlyList<int> teachers, int? broker)
@@ -216,7 +216,7 @@ internal static partial class ClusterBench
         }
         finally
         {
-            await transport.DeleteAllAsync().ConfigureAwait(false);
+            await DeleteQueuesAsync(transport).ConfigureAwait(false);
         }
 
         if (!options.Json)
@@ -225,6 +225,20 @@ internal static partial class ClusterBench
         }
 
         return 0;
+    }
+
+    /// <summary>Removes the bench's queues from the broker (they matter on a broker given by --uri); a failure here is only reported.</summary>
+    private static async Task DeleteQueuesAsync(RabbitMqTransport transport)
+    {
+        try
+        {
+            await transport.DeleteAllAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or InvalidOperationException or RabbitMQ.Client.Exceptions.RabbitMQClientException)
+        {
+            await Console.Error.WriteLineAsync($"mt: warning: the bench's queues ({transport.Settings.Prefix}.*) could not be deleted: {exception.Message}")
+                .ConfigureAwait(false);
+        }
     }
 
     /// <summary>A teacher (an actor, or a work queue served by teacher processes) and the pump feeding it.</summary>
