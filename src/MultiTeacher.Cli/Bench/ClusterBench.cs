@@ -181,6 +181,7 @@ internal static partial class ClusterBench
         await using var transport = await RabbitMqTransport.ConnectAsync(Settings(uri, prefix), nodeId, RegistrySink.PipelineRegistry(),
             logs.CreateLogger("transport"), cancellationToken).ConfigureAwait(false);
         var rows = new List<JsonObject>();
+        var workerQueues = new List<string>();
         try
         {
             await using var system = new ActorSystem("bench", new ActorSystemOptions { Transport = transport, Node = nodeId, LoggerFactory = logs });
@@ -194,6 +195,7 @@ internal static partial class ClusterBench
                 var run = string.Create(CultureInfo.InvariantCulture, $"p{processes}");
                 await using var teachers = await TeacherProcesses.StartAsync(processes, WorkerArgs(options, prefix, run, processes), uri, cancellationToken)
                     .ConfigureAwait(false);
+                workerQueues.AddRange(teachers.Ids.Select(id => $"{prefix}.node.{ClusterBenchWorker.NodeId(id)}"));
                 var remotePump = system.ActorOf(ShardPump.Props(planner, () => transport.Counters), $"pump-{run}");
                 await transport.ConsumeWorkQueueAsync($"{run}.outputs", remotePump, (ushort)(4 * InFlightPerTeacher * processes)).ConfigureAwait(false);
                 var remote = new Side(transport.WorkQueue(system, $"{run}.requests"), remotePump, InFlightPerTeacher * processes, processes);
@@ -216,7 +218,7 @@ internal static partial class ClusterBench
         }
         finally
         {
-            await DeleteQueuesAsync(transport).ConfigureAwait(false);
+            await DeleteQueuesAsync(transport, workerQueues).ConfigureAwait(false);
         }
 
         if (!options.Json)
@@ -228,11 +230,11 @@ internal static partial class ClusterBench
     }
 
     /// <summary>Removes the bench's queues from the broker (they matter on a broker given by --uri); a failure here is only reported.</summary>
-    private static async Task DeleteQueuesAsync(RabbitMqTransport transport)
+    private static async Task DeleteQueuesAsync(RabbitMqTransport transport, List<string> workerQueues)
     {
         try
         {
-            await transport.DeleteAllAsync().ConfigureAwait(false);
+            await transport.DeleteAllAsync([.. workerQueues]).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is IOException or InvalidOperationException or RabbitMQ.Client.Exceptions.RabbitMQClientException)
         {

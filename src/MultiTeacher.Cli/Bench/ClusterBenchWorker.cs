@@ -56,7 +56,7 @@ internal static class ClusterBenchWorker
         WarmUp(source, train);
 
         var settings = ClusterBench.Settings(Environment.GetEnvironmentVariable(ClusterSettings.UriEnvironmentVariable), prefix);
-        var nodeId = string.Create(CultureInfo.InvariantCulture, $"bench-worker-{Environment.ProcessId}");
+        var nodeId = NodeId(Environment.ProcessId);
         using var logs = ClusterBench.WarningLogs();
         await using var transport = await RabbitMqTransport.ConnectAsync(settings, nodeId, RegistrySink.PipelineRegistry(),
             logs.CreateLogger("transport"), cancellationToken).ConfigureAwait(false);
@@ -78,6 +78,9 @@ internal static class ClusterBenchWorker
 
         return 0;
     }
+
+    /// <summary>The node id of the worker with process id <paramref name="processId"/> (its node queue is PREFIX.node.ID).</summary>
+    public static string NodeId(int processId) => string.Create(CultureInfo.InvariantCulture, $"bench-worker-{processId}");
 
     /// <summary>One batch through the teacher, so that JIT and GEMM set-up happen before the first request.</summary>
     public static void WarmUp(ModelLogitSource source, Dataset train)
