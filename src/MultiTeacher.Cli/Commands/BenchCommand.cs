@@ -11,6 +11,8 @@ internal static class BenchCommand
         var bench = new Command("bench", "Measure throughput; with --json, one JSON object per line.");
         bench.Subcommands.Add(NeuralNetBench.CreateCommand());
         bench.Subcommands.Add(ActorsBench.CreateCommand());
+        bench.Subcommands.Add(ClusterBench.CreateCommand());
+        bench.Subcommands.Add(ClusterBenchWorker.CreateCommand());
         return bench;
     }
 }
