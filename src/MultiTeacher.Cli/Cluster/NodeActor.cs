@@ -70,7 +70,7 @@ internal sealed class NodeActor : ReceiveActor
         var prefetch = (ushort)Math.Max(_transport.Settings.Prefetch, request.Settings.MaxShardsInFlight * (run.Teachers.Count + 1));
         var fabric = new RabbitFabric(_transport, Context.System, RabbitFabric.KeyOf(spec.RunId), prefetch);
         var node = new PipelineNode(Context.System, fabric, spec.RunId, run, request.Settings);
-        var active = new ActiveRun(spec, run);
+        var active = new ActiveRun(spec);
         foreach (var teacher in run.Teachers.Where(t => t.Train is not null))
         {
             active.Actors.Add(await node.StartTeacherAsync(teacher, CancellationToken.None).ConfigureAwait(false));
@@ -157,11 +157,9 @@ internal sealed class NodeActor : ReceiveActor
 
     private static string StudentFile(RunSpec spec) => Path.Combine(spec.OutDirectory, "students", "student.safetensors");
 
-    private sealed class ActiveRun(RunSpec spec, PreparedRun run)
+    private sealed class ActiveRun(RunSpec spec)
     {
         public RunSpec Spec { get; } = spec;
-
-        public PreparedRun Run { get; } = run;
 
         public List<IActorRef> Actors { get; } = [];
 

@@ -120,11 +120,7 @@ public static class PipelineWire
     {
         var wire = new CheckpointMsg { ModelId = m.ModelId, Version = m.Version, Step = m.Step, Arch = m.Arch };
         wire.Weights.Add(m.Weights);
-        foreach (var (name, value) in m.Metrics)
-        {
-            wire.Metrics[name] = value;
-        }
-
+        Copy(m.Metrics, wire.Metrics);
         return wire.ToByteArray();
     }
 
@@ -158,11 +154,7 @@ public static class PipelineWire
         var wire = new NodeReportMsg { RunId = m.RunId, NodeId = m.NodeId };
         wire.Roles.Add(m.Roles);
         wire.Incidents.Add(m.Incidents);
-        foreach (var (name, value) in m.Counters)
-        {
-            wire.Counters[name] = value;
-        }
-
+        Copy(m.Counters, wire.Counters);
         return wire.ToByteArray();
     }
 
@@ -178,6 +170,14 @@ public static class PipelineWire
     private static Shard FromWire(ShardMsg? shard) => shard is null
         ? throw new FormatException("message without its shard")
         : new Shard(shard.Dataset, shard.Epoch, shard.FirstRow, shard.RowCount);
+
+    private static void Copy(IReadOnlyDictionary<string, double> values, MapField<string, double> wire)
+    {
+        foreach (var (name, value) in values)
+        {
+            wire[name] = value;
+        }
+    }
 
     private static float[] ToArray(RepeatedField<float> values)
     {
