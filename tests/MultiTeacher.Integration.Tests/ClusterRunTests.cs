@@ -2,13 +2,11 @@ namespace MultiTeacher.Integration.Tests;
 
 /// <summary>
 /// Whole runs across `mt node` processes and a real broker: the same student as in one process, and the same student
-/// again when a teacher replica or the student process is killed with kill -9 mid-run.
+/// again when a teacher replica, the aggregator or the student process is killed with kill -9 mid-run.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterRunTests(ClusterFixture fixture)
 {
-    private static readonly TimeSpan s_start = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task ClusterRun_OneProcessPerRole_TrainsBitForBitTheStudentOfOneProcess()
     {
@@ -36,7 +34,7 @@ public sealed class ClusterRunTests(ClusterFixture fixture)
         var doomed = nodes[0];
         var coordinator = cluster.StartCoordinator();
 
-        await WaitForStudentStateAsync(cluster);
+        await cluster.WaitForStudentStateAsync();
         doomed.Kill();
 
         var summary = await cluster.CompletedSummaryAsync(coordinator);
@@ -56,7 +54,7 @@ public sealed class ClusterRunTests(ClusterFixture fixture)
         var doomed = nodes[1];
         var coordinator = cluster.StartCoordinator("--set", "multiteacher.distill.epochs=1");
 
-        await WaitForStudentStateAsync(cluster);
+        await cluster.WaitForStudentStateAsync();
         doomed.Kill();
 
         var summary = await cluster.CompletedSummaryAsync(coordinator);
@@ -77,7 +75,7 @@ public sealed class ClusterRunTests(ClusterFixture fixture)
         var doomed = nodes[2];
         var coordinator = cluster.StartCoordinator();
 
-        await WaitForStudentStateAsync(cluster, minimumShards: 10);
+        await cluster.WaitForStudentStateAsync(minimumShards: 10);
         doomed.Kill();
         var restarted = await cluster.StartNodeAsync("student-2", "student");
 
@@ -87,34 +85,28 @@ public sealed class ClusterRunTests(ClusterFixture fixture)
         Assert.Equal(fixture.ReferenceWeights, ClusterFixture.StudentWeights(cluster.Out));
     }
 
-    /// <summary>Waits until the student has saved its state after at least <paramref name="minimumShards"/> shards.</summary>
-    private static async Task WaitForStudentStateAsync(TestCluster cluster, int minimumShards = 3)
+    [Fact]
+    public async Task AggregatorKilledWithShardsHalfCollected_ThenRestarted_GetsThemAgainAndTheStudentIsUnchanged()
     {
-        var state = Path.Combine(cluster.Out, "state", "student.safetensors");
-        var deadline = DateTime.UtcNow + s_start;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (File.Exists(state) && NextShard(state) >= minimumShards)
-            {
-                return;
-            }
+        using var cluster = new TestCluster(fixture);
+        var nodes = await cluster.StartNodesAsync(("teacher-t1", "teacher", "t1"), ("teacher-t2", "teacher", "t2"), ("aggregator-1", "aggregator", null),
+            ("student-1", "student", null));
+        var (slowTeacher, doomed) = (nodes[1], nodes[2]);
+        var coordinator = cluster.StartCoordinator("--set", "multiteacher.distill.shard-deadline=60s");
 
-            await Task.Delay(50);
-        }
+        // With t2 paused, the aggregator holds the shards in flight with t1's output only when it is killed.
+        await cluster.WaitForStudentStateAsync(minimumShards: 5);
+        slowTeacher.Pause();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        doomed.Kill();
+        var successor = await cluster.StartNodeAsync("aggregator-2", "aggregator");
+        await successor.WaitForAsync("serving", TimeSpan.FromSeconds(30));
+        slowTeacher.Resume();
 
-        throw new TimeoutException($"the student saved no state after {minimumShards} shards within {s_start.TotalSeconds} s:\n{cluster.Logs()}");
-    }
-
-    private static int NextShard(string state)
-    {
-        try
-        {
-            var metadata = Core.Checkpoints.Safetensors.Read(state).Metadata;
-            return int.Parse(metadata["next_shard"], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
+        var summary = await cluster.CompletedSummaryAsync(coordinator);
+        var shards = summary.GetProperty("shards");
+        Assert.Equal(54, shards.GetProperty("trained").GetInt32());
+        Assert.Equal(0, shards.GetProperty("closed_incomplete").GetInt32());
+        Assert.Equal(fixture.ReferenceWeights, ClusterFixture.StudentWeights(cluster.Out));
     }
 }

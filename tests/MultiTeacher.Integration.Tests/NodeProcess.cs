@@ -94,10 +94,23 @@ internal sealed class NodeProcess : IDisposable
         }
     }
 
+    /// <summary>kill -STOP: the process holds what it has and answers nothing until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>kill -CONT.</summary>
+    public void Resume() => Signal("-CONT");
+
     public void Dispose()
     {
         Kill();
         _process.Dispose();
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     private void Append(string? line)

@@ -58,6 +58,25 @@ internal sealed class TestCluster(ClusterFixture fixture) : IDisposable
         return json.RootElement.Clone();
     }
 
+    /// <summary>Waits until the student has saved its state after at least <paramref name="minimumShards"/> shards.</summary>
+    public async Task WaitForStudentStateAsync(int minimumShards = 3)
+    {
+        var state = Path.Combine(Out, "state", "student.safetensors");
+        var timeout = TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (File.Exists(state) && NextShard(state) >= minimumShards)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"the student saved no state after {minimumShards} shards within {timeout.TotalSeconds} s:\n{Logs()}");
+    }
+
     /// <summary>Every process's output, for failure messages.</summary>
     public string Logs() => string.Join("\n", _processes.Select(p => $"--- {p.Name}\n{p.Output}"));
 
@@ -66,6 +85,19 @@ internal sealed class TestCluster(ClusterFixture fixture) : IDisposable
         foreach (var process in _processes)
         {
             process.Dispose();
+        }
+    }
+
+    private static int NextShard(string state)
+    {
+        try
+        {
+            var metadata = Core.Checkpoints.Safetensors.Read(state).Metadata;
+            return int.Parse(metadata["next_shard"], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 }

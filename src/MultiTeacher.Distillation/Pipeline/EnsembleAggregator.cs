@@ -1,5 +1,6 @@
 using System.Globalization;
 using MultiTeacher.Actors;
+using MultiTeacher.Actors.Transport;
 using MultiTeacher.Core.Losses;
 
 namespace MultiTeacher.Distillation.Pipeline;
@@ -11,6 +12,9 @@ namespace MultiTeacher.Distillation.Pipeline;
 /// shard when every teacher has answered or its deadline passes, with the teachers it has (their weights renormalised)
 /// and the missing ones named. Tempering and averaging happen here, in the configured teacher order, so one teacher
 /// pass serves any temperature.
+/// Across processes the aggregator holds back the acknowledgements of a shard's announcement and outputs until the
+/// shard's targets are confirmed by the broker, so an aggregator killed mid-shard loses nothing: its successor gets
+/// them again.
 /// </summary>
 public sealed class EnsembleAggregator : ReceiveActor
 {
@@ -54,7 +58,7 @@ public sealed class EnsembleAggregator : ReceiveActor
             return;
         }
 
-        Pending(expect.Sequence, expect.Shard);
+        Pending(expect.Sequence, expect.Shard).Deliveries.Add(Context.DeferDelivery());
     }
 
     private void Collect(TeacherOutput output)
@@ -86,6 +90,7 @@ public sealed class EnsembleAggregator : ReceiveActor
             return;
         }
 
+        shard.Deliveries.Add(Context.DeferDelivery());
         var problem = Validate(output, shard);
         if (problem is not null)
         {
@@ -148,6 +153,12 @@ public sealed class EnsembleAggregator : ReceiveActor
 
         Context.Timers.Cancel(sequence);
         _closed.Add(sequence);
+        foreach (var delivery in shard.Deliveries)
+        {
+            // Acknowledged once what this handler publishes (the targets, or the failure) is confirmed.
+            delivery.Complete();
+        }
+
         var present = _teachers.Where(shard.Outputs.ContainsKey).ToList();
         var missing = _teachers.Where(t => !shard.Outputs.ContainsKey(t)).ToList();
         if (present.Count == 0)
@@ -193,5 +204,8 @@ public sealed class EnsembleAggregator : ReceiveActor
         public Dictionary<string, TeacherOutput> Outputs { get; } = [];
 
         public HashSet<string> Rejected { get; } = [];
+
+        /// <summary>The transported messages of this shard whose acknowledgement waits for the shard to close.</summary>
+        public List<DeferredDelivery> Deliveries { get; } = [];
     }
 }
