@@ -110,8 +110,9 @@ case "${1:-}" in
     ;;
   node|cluster)
     # The local cluster of deploy/local-cluster.sh keeps its broker address here.
-    if [ -z "${MT_RABBITMQ_URI:-}" ] && [ -r "$root/runs/cluster/env" ]; then
-      export "$(grep '^MT_RABBITMQ_URI=' "$root/runs/cluster/env")"
+    cluster_env="${MT_CLUSTER_DIR:-$root/runs/cluster}/env"
+    if [ -z "${MT_RABBITMQ_URI:-}" ] && [ -r "$cluster_env" ]; then
+      export "$(grep '^MT_RABBITMQ_URI=' "$cluster_env")"
     fi
     install_packages libopenblas0-pthread dataset-fashion-mnist || true
     build_if_needed

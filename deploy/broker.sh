@@ -58,8 +58,8 @@ CONF
       RABBITMQ_PID_FILE="$dir/pid" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
       RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_FEATURE_FLAGS_FILE="$dir/feature_flags" \
       RABBITMQ_PLUGINS_EXPAND_DIR="$dir/plugins-expand"
-    cd / && setsid /usr/sbin/rabbitmq-server >>"$dir/out" 2>&1 </dev/null &
-  )
+    cd / && exec setsid /usr/sbin/rabbitmq-server
+  ) >>"$dir/out" 2>&1 </dev/null &
   for _ in $(seq 1 120); do
     if port_open; then say "running: amqp://USER:PASSWORD@127.0.0.1:$port/ (node $node, dir $dir)"; return 0; fi
     sleep 0.5

@@ -6,17 +6,17 @@
 #       (default 1), one aggregator and one student. Then run `./mt cluster demo [--quick]`.
 #   deploy/local-cluster.sh status     each process: running or dead; the broker
 #   deploy/local-cluster.sh down       SIGTERM to every node (they hand back unfinished work), then stops the broker
-# Everything lives under runs/cluster/: broker/ (data), pids/<node>.pid, logs/<node>.log, and env (MT_RABBITMQ_URI,
-# readable by you only), which ./mt reads when MT_RABBITMQ_URI is not set.
+# Everything lives under runs/cluster/ (or $MT_CLUSTER_DIR): broker/ (data), pids/<node>.pid, logs/<node>.log, and env
+# (MT_RABBITMQ_URI, readable by you only), which ./mt reads when MT_RABBITMQ_URI is not set.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-state="$root/runs/cluster"
+state="${MT_CLUSTER_DIR:-$root/runs/cluster}"
 say() { printf 'local-cluster: %s\n' "$*" >&2; }
 usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 command="${1:-}"; [ -n "$command" ] || usage; shift
-teachers=3 replicas=1 port=5690 config="$root/cluster.hocon"
+teachers=3 replicas=1 port="" config="$root/cluster.hocon"
 while [ $# -gt 0 ]; do
   case "$1" in
     --teachers) teachers="$2"; shift 2 ;;
@@ -26,6 +26,9 @@ while [ $# -gt 0 ]; do
     *) say "unknown option $1"; usage ;;
   esac
 done
+# Without --port: the port of the cluster that is up (kept in env), else 5690.
+[ -n "$port" ] || port="$(sed -n 's|^MT_RABBITMQ_URI=.*@127.0.0.1:\([0-9]*\)/$|\1|p' "$state/env" 2>/dev/null)"
+port="${port:-5690}"
 [[ "$teachers" =~ ^[1-9][0-9]*$ && "$replicas" =~ ^[1-9][0-9]*$ ]] || { say "--teachers and --replicas take positive numbers"; exit 2; }
 
 broker() { "$root/deploy/broker.sh" "$1" --port "$port" --dir "$state/broker" "${@:2}"; }
@@ -33,14 +36,16 @@ broker() { "$root/deploy/broker.sh" "$1" --port "$port" --dir "$state/broker" "$
 start_node() { # name roles [teachers]
   local name="$1" roles="$2" args=(node --roles "$2" --node-id "$1" --config "$config")
   [ -n "${3:-}" ] && args+=(--teacher-places "$3")
-  (cd "$root" && MT_HOME="$root" setsid nohup dotnet "$root/src/MultiTeacher.Cli/bin/Release/net10.0/mt.dll" "${args[@]}" \
-      >"$state/logs/$name.log" 2>&1 </dev/null & echo $! >"$state/pids/$name.pid")
-  say "started $name ($roles${3:+ $3}), pid $(cat "$state/pids/$name.pid"), log runs/cluster/logs/$name.log"
+  # exec: the recorded pid is the node's own (so down can signal it), and no shell stays behind holding our output.
+  (cd "$root" && MT_HOME="$root" exec setsid dotnet "$root/src/MultiTeacher.Cli/bin/Release/net10.0/mt.dll" "${args[@]}") \
+      >"$state/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$state/pids/$name.pid"
+  say "started $name ($roles${3:+ $3}), pid $(cat "$state/pids/$name.pid"), log $state/logs/$name.log"
 }
 
 up() {
   if [ -d "$state/pids" ] && [ -n "$(ls -A "$state/pids" 2>/dev/null)" ]; then
-    say "already up (runs/cluster/pids is not empty); run down first"; exit 1
+    say "already up ($state/pids is not empty); run down first"; exit 1
   fi
   mkdir -p "$state/pids" "$state/logs"
   "$root/mt" --help >/dev/null   # builds the CLI if needed
@@ -66,7 +71,7 @@ up() {
     [ "$joined" -eq "$total" ] && { say "$joined nodes joined; now: ./mt cluster demo [--quick]"; return 0; }
     sleep 1
   done
-  say "not every node joined within 60 s: see runs/cluster/logs/"; status; exit 1
+  say "not every node joined within 60 s: see $state/logs/"; status; exit 1
 }
 
 status() {
@@ -74,7 +79,7 @@ status() {
   for f in "$state"/pids/*.pid; do
     [ -e "$f" ] || { echo "no nodes"; break; }
     name="$(basename "$f" .pid)"; pid="$(cat "$f")"
-    if kill -0 "$pid" 2>/dev/null; then echo "$name: running (pid $pid)"; else echo "$name: dead (pid $pid; see runs/cluster/logs/$name.log)"; fi
+    if kill -0 "$pid" 2>/dev/null; then echo "$name: running (pid $pid)"; else echo "$name: dead (pid $pid; see $state/logs/$name.log)"; fi
   done
   printf 'broker: '; broker status || true
 }

@@ -203,7 +203,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     }
 
     /// <summary>A free loopback port whose distribution twin (port + 20000) is free too.</summary>
-    private static int FreePortPair()
+    public static int FreePortPair()
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
