@@ -28,17 +28,19 @@ internal static class NodeCommand
         var output = new Option<string?>("--out") { Description = "With the coordinator role: folder for summary.json and the student; with --peer-group: folder for peers/ID.safetensors and peers/ID.json (default: runs/<time>)." };
         var peerGroup = new Option<string?>("--peer-group")
         {
-            Description = "With the student role only: be one peer of the codistillation group NAME (settings: multiteacher.online, its first seed); " +
-                "the group's peers are separate processes that exchange checkpoints through the broker. Needs --peer.",
+            HelpName = "NAME",
+            Description = "With --roles student alone: be peer K (--peer) of the codistillation group NAME, whose peers are separate processes " +
+                "exchanging checkpoints through the broker; settings: multiteacher.online (its first seed), as for mt online.",
         };
         var peer = new Option<int?>("--peer")
         {
-            Description = "With --peer-group: this peer's index K, 0 to peers-1; it picks the peer's part of the data, its seed and its id peer-K.",
+            HelpName = "K",
+            Description = "With --peer-group: this peer's index, 0 to peers-1; it picks the peer's part of the data, its seeds and its id peer-K.",
         };
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
         var command = new Command("node", "Run a cluster node with the given roles, connected through RabbitMQ (multiteacher.cluster in cluster.hocon, " +
-            "or MT_RABBITMQ_URI).")
+            "or MT_RABBITMQ_URI); with --peer-group, one peer of a codistillation group that trains and exits.")
         {
             roles, teachers, places, config, set, nodeId, output, peerGroup, peer, data, threads,
         };
