@@ -13,6 +13,7 @@ namespace MultiTeacher.Cli.Cluster;
 /// (heartbeats), and serves its roles in every run a coordinator submits. With the coordinator role it also submits
 /// the run that its configuration's <c>multiteacher.distill</c> describes and exits when that run ends.
 /// Ctrl+C or SIGTERM: unfinished deliveries go back to the broker (another replica takes them), then the node leaves.
+/// With <c>--peer-group</c> the node is instead one peer of a codistillation group (<see cref="PeerGroupNode"/>).
 /// </summary>
 internal static class NodeCommand
 {
@@ -24,13 +25,24 @@ internal static class NodeCommand
         var config = new Option<string>("--config") { Description = "The configuration file.", DefaultValueFactory = _ => MultiTeacherConfiguration.DefaultFileName };
         var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set multiteacher.cluster.prefetch=8 (repeatable)." };
         var nodeId = new Option<string?>("--node-id") { Description = "This node's id on the broker (default: roles, host and process id)." };
-        var output = new Option<string?>("--out") { Description = "With the coordinator role: folder for summary.json and the student (default: runs/<time>)." };
+        var output = new Option<string?>("--out") { Description = "With the coordinator role: folder for summary.json and the student; with --peer-group: folder for peers/ID.safetensors and peers/ID.json (default: runs/<time>)." };
+        var peerGroup = new Option<string?>("--peer-group")
+        {
+            HelpName = "NAME",
+            Description = "With --roles student alone: be peer K (--peer) of the codistillation group NAME, whose peers are separate processes " +
+                "exchanging checkpoints through the broker; settings: multiteacher.online (its first seed), as for mt online.",
+        };
+        var peer = new Option<int?>("--peer")
+        {
+            HelpName = "K",
+            Description = "With --peer-group: this peer's index, 0 to peers-1; it picks the peer's part of the data, its seeds and its id peer-K.",
+        };
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
         var command = new Command("node", "Run a cluster node with the given roles, connected through RabbitMQ (multiteacher.cluster in cluster.hocon, " +
-            "or MT_RABBITMQ_URI).")
+            "or MT_RABBITMQ_URI); with --peer-group, one peer of a codistillation group that trains and exits.")
         {
-            roles, teachers, places, config, set, nodeId, output, data, threads,
+            roles, teachers, places, config, set, nodeId, output, peerGroup, peer, data, threads,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
@@ -42,6 +54,23 @@ internal static class NodeCommand
             using var logs = NodeLogging.Create();
             var log = logs.CreateLogger($"node {id}");
             var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(file))!;
+            if (parse.GetValue(peerGroup) is { } group)
+            {
+                if (nodeRoles.Roles.Count != 1 || !nodeRoles.Has(NodeRoles.Student))
+                {
+                    throw new CliUsageException($"--peer-group needs --roles student alone, not {nodeRoles}");
+                }
+
+                var index = parse.GetValue(peer) ?? throw new CliUsageException("--peer-group needs --peer K, the peer's index in the group (0 to peers-1)");
+                var outDir = parse.GetValue(output) ?? RunFolder.New(RepositoryRoot.Find());
+                return await PeerGroupNode.RunAsync(tree, group, index, id, parse.GetValue(data), baseDirectory, outDir, logs, log, token).ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(peer) is not null)
+            {
+                throw new CliUsageException("--peer is only for a peer of a group: add --peer-group NAME");
+            }
+
             return await RunAsync(tree, nodeRoles, id, parse.GetValue(data), baseDirectory, parse.GetValue(output), logs, log, token).ConfigureAwait(false);
         }, token));
         return command;

@@ -40,8 +40,13 @@ internal static class OnlineConfig
             Settings = settings,
             Seeds = List(c, "seeds").Select(s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToList(),
             Teachers = List(c, "teachers").Select(p => Path.GetFullPath(p, baseDirectory)).ToList(),
+            TrainRows = Rows(c, "train-rows"),
+            TestRows = Rows(c, "test-rows"),
         };
     }
+
+    /// <summary>A row count, or null for "all" (or a missing key).</summary>
+    private static int? Rows(HoconConfig c, string key) => c.HasPath(key) && c.GetString(key) != "all" ? c.GetInt(key) : null;
 
     /// <summary>An array, or (as `--set key=a,b` gives) a comma-separated string.</summary>
     private static IReadOnlyList<string> List(HoconConfig c, string key)

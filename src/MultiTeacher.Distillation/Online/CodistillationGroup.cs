@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MultiTeacher.Actors;
-using MultiTeacher.Core.Models;
 using MultiTeacher.Distillation.Pipeline;
 
 namespace MultiTeacher.Distillation.Online;
@@ -24,7 +23,6 @@ public static class CodistillationGroup
             throw new ArgumentException($"{ids.Count} peer ids ({string.Join(", ", ids)}) for {request.Settings.Peers} peers; they must be distinct");
         }
 
-        var partitions = PeerPartitions.Create(request.Train.Count, ids.Count, request.Settings.Partitioning);
         var done = new TaskCompletionSource<(List<PeerReport>, List<string>, List<string>)>(TaskCreationOptions.RunContinuationsAsynchronously);
         // A peer that throws has lost its place in training; a restart would start over with half-trained weights.
         // Stop it instead: the monitor and the other peers see it stop and go on without it.
@@ -38,14 +36,7 @@ public static class CodistillationGroup
         var peers = new Dictionary<string, IActorRef>();
         for (var k = 0; k < ids.Count; k++)
         {
-            var model = Model.Create(request.Arch, PeerSetup.ModelSeed(request.Settings.Seed, k));
-            Core.Training.DataCompatibility.Check(model.Architecture, request.Train, "peer");
-            var setup = new PeerSetup(request.RunId, ids[k], model, request.Train, partitions[k], request.Settings, ids, hub, monitor)
-            {
-                OrderSeed = PeerSetup.DataOrderSeed(request.Settings.Seed, k),
-                Test = request.Test,
-                Teachers = request.TeachersFor?.Invoke(k) ?? [],
-            };
+            var setup = PeerSetup.ForGroup(request, k, hub, monitor);
             peers[ids[k]] = system.ActorOf(CodistillationPeer.Props(setup), $"peer-{k}");
         }
 

@@ -300,7 +300,9 @@ public sealed class CodistillationPeer : ReceiveActor
         foreach (var id in Missing(timeout.Step))
         {
             _notAwaited.Add(id);
-            Incident($"peer {id} sent no checkpoint of step {timeout.Step} within {_settings.PeerTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; going on without waiting for it");
+            var held = _inbox.Newest(id);
+            Incident($"peer {id} sent no checkpoint of step {timeout.Step} within {_settings.PeerTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; going on without waiting for it, "
+                + (held is null ? "with no checkpoint of it" : $"with its last checkpoint (step {held.Step}, version {held.Version}) while it is at most {_settings.MaxStalenessSteps} steps old"));
         }
 
         CheckWait();

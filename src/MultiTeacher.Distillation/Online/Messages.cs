@@ -38,6 +38,27 @@ public sealed record PeerReport(string PeerId, string Arch, int Rows, long Steps
     int CheckpointsReceived, int CheckpointsIgnored, long DistilledSteps, double StalenessMean, long StalenessMax, IReadOnlyList<string> Incidents,
     float[] Weights);
 
+/// <summary>
+/// Relay → every relay of the group, on the broadcast: member <paramref name="RequesterId"/> has just joined; each
+/// other member re-publishes its newest checkpoint so that the newcomer holds it.
+/// </summary>
+public sealed record CheckpointsWanted(string RequesterId);
+
+/// <summary>Tells a <see cref="CheckpointRelay"/> that its subscription to the broadcast is in place: it asks the group for their newest checkpoints.</summary>
+public sealed record RelayConnected
+{
+    /// <summary>The message.</summary>
+    public static RelayConnected Instance { get; } = new();
+}
+
+/// <summary>A <see cref="CheckpointRelay"/>'s counters.</summary>
+/// <param name="Published">Checkpoints of its member published on the broadcast.</param>
+/// <param name="Resent">Of its member's checkpoints, re-publications for members that joined.</param>
+/// <param name="Received">Checkpoints of other members that arrived.</param>
+/// <param name="Forwarded">Checkpoints handed to local subscribers.</param>
+/// <param name="Dropped">Arrived checkpoints dropped because a newer or equal version was held.</param>
+public sealed record RelayStats(int Published, int Resent, int Received, int Forwarded, int Dropped);
+
 /// <summary>A peer's own reminder to take its next step.</summary>
 internal sealed record TrainNext
 {

@@ -129,6 +129,21 @@ public static class OnlineExperiment
         return rows == 0 ? double.NaN : (double)differ / rows;
     }
 
+    /// <summary>
+    /// The teachers of <paramref name="paths"/> (safetensors files) as a group's <see cref="GroupRequest.TeachersFor"/>:
+    /// each peer gets its own copies, with logits on rows of <paramref name="train"/>; null when there are none.
+    /// </summary>
+    public static Func<int, IReadOnlyList<PipelineTeacher>>? TeachersFor(IReadOnlyList<string> paths, Dataset train)
+    {
+        if (paths.Count == 0)
+        {
+            return null;
+        }
+
+        var models = paths.Select(path => ModelCheckpoint.Load(path).Model).ToList();
+        return _ => TeachersOf(paths, models, train);
+    }
+
     private static List<PipelineTeacher> TeachersOf(IReadOnlyList<string> paths, List<Model> models, Dataset train)
     {
         // Each peer gets its own copy: a model source is used by one actor only.

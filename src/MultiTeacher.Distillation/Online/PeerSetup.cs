@@ -31,6 +31,28 @@ public sealed record PeerSetup(string RunId, string PeerId, Model Model, Dataset
     /// </summary>
     public IReadOnlyList<PipelineTeacher> Teachers { get; init; } = [];
 
+    /// <summary>
+    /// Peer <paramref name="index"/> of <paramref name="request"/>'s group, exactly as every process makes it: its
+    /// partition, initial weights, data order and model id depend only on the request and the index, so peer k trained
+    /// in its own process (<see cref="GroupMember"/>) is peer k of <see cref="CodistillationGroup"/>.
+    /// </summary>
+    public static PeerSetup ForGroup(GroupRequest request, int index, IActorRef? hub, IActorRef monitor)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var ids = request.Ids;
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ids.Count);
+        var partitions = PeerPartitions.Create(request.Train.Count, ids.Count, request.Settings.Partitioning);
+        var model = Model.Create(request.Arch, ModelSeed(request.Settings.Seed, index));
+        Core.Training.DataCompatibility.Check(model.Architecture, request.Train, "peer");
+        return new PeerSetup(request.RunId, ids[index], model, request.Train, partitions[index], request.Settings, ids, hub, monitor)
+        {
+            OrderSeed = DataOrderSeed(request.Settings.Seed, index),
+            Test = request.Test,
+            Teachers = request.TeachersFor?.Invoke(index) ?? [],
+        };
+    }
+
     /// <summary>The seed of peer <paramref name="index"/>'s initial weights in a run seeded <paramref name="seed"/>.</summary>
     public static ulong ModelSeed(long seed, int index) => Rng.Derive(seed, 0x1000UL + (ulong)index).NextUInt64();
 

@@ -1,5 +1,6 @@
 using MultiTeacher.Core.Data;
 using MultiTeacher.Distillation.Nodes;
+using MultiTeacher.Distillation.Online;
 using MultiTeacher.Distillation.Pipeline;
 using MultiTeacher.Distillation.Pipeline.Wire;
 using MultiTeacher.Distillation.Students;
@@ -18,7 +19,7 @@ public sealed class PipelineWireTests
     public void AddTo_RegistersEveryMessageThatCrossesProcesses_UnderDistinctManifests()
     {
         Type[] crossing = [typeof(ShardRequest), typeof(ExpectShard), typeof(TeacherOutput), typeof(AggregatedTargets), typeof(ShardFailed),
-            typeof(ShardTrained), typeof(StudentEpochCompleted), typeof(Checkpoint), typeof(RunSpec), typeof(RunCompleted), typeof(NodeReport)];
+            typeof(ShardTrained), typeof(StudentEpochCompleted), typeof(Checkpoint), typeof(CheckpointsWanted), typeof(RunSpec), typeof(RunCompleted), typeof(NodeReport)];
 
         Assert.Equal(crossing.OrderBy(t => t.Name), _codecs.Types.OrderBy(t => t.Name));
         Assert.Equal(crossing.Length, _codecs.Manifests.Distinct().Count());

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.Collections;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Distillation.Nodes;
+using MultiTeacher.Distillation.Online;
 using MultiTeacher.Distillation.Students;
 
 namespace MultiTeacher.Distillation.Pipeline.Wire;
@@ -27,6 +28,8 @@ public static class PipelineWire
         sink.Add(Manifest(ShardTrainedMsg.Descriptor), Write, ReadShardTrained, m => $"{m.RunId}/{m.Shard.Id}/trained");
         sink.Add(Manifest(StudentEpochCompletedMsg.Descriptor), Write, ReadEpochCompleted, m => $"{m.RunId}/epoch/{m.Epoch}");
         sink.Add(Manifest(CheckpointMsg.Descriptor), Write, ReadCheckpoint, m => $"checkpoint/{m.ModelId}/v{m.Version}");
+        // Every request is answered: the id must differ between two joins of the same member.
+        sink.Add(Manifest(CheckpointsWantedMsg.Descriptor), Write, ReadCheckpointsWanted, m => $"checkpoints-wanted/{m.RequesterId}/{Guid.NewGuid():N}");
         sink.Add(Manifest(RunSpecMsg.Descriptor), Write, ReadRunSpec, m => $"{m.RunId}/spec");
         sink.Add(Manifest(RunCompletedMsg.Descriptor), Write, ReadRunCompleted, m => $"{m.RunId}/completed");
         sink.Add(Manifest(NodeReportMsg.Descriptor), Write, ReadNodeReport, m => $"{m.RunId}/report/{m.NodeId}");
@@ -129,6 +132,10 @@ public static class PipelineWire
         var m = Parse(CheckpointMsg.Parser, bytes);
         return new Checkpoint(m.ModelId, m.Version, m.Step, m.Arch, ToArray(m.Weights), new Dictionary<string, double>(m.Metrics));
     }
+
+    private static byte[] Write(CheckpointsWanted m) => new CheckpointsWantedMsg { RequesterId = m.RequesterId }.ToByteArray();
+
+    private static CheckpointsWanted ReadCheckpointsWanted(ReadOnlySpan<byte> bytes) => new(Parse(CheckpointsWantedMsg.Parser, bytes).RequesterId);
 
     private static byte[] Write(RunSpec m) => new RunSpecMsg
     {
