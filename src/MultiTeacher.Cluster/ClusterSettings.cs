@@ -39,6 +39,9 @@ public sealed record ClusterSettings
     /// <summary>How long a node may stay silent before it is unreachable.</summary>
     public TimeSpan FailureTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>A coordinator that sees no shard trained for this long stops the run (it can be resumed).</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Payloads larger than this travel through the claim-check store, not the broker.</summary>
     public long ClaimCheckThreshold { get; init; } = 512 * 1024;
 
@@ -72,7 +75,7 @@ public sealed record ClusterSettings
     /// <summary>
     /// Reads section <c>multiteacher.cluster</c>: <c>uri</c> (overridden by the environment variable
     /// <c>MT_RABBITMQ_URI</c>), <c>user</c>, <c>password</c>, <c>prefix</c>, <c>roles</c>, <c>prefetch</c>,
-    /// <c>heartbeat-interval</c>, <c>failure-timeout</c>, <c>claim-check-threshold</c>, <c>claim-check-dir</c>,
+    /// <c>heartbeat-interval</c>, <c>failure-timeout</c>, <c>stall-timeout</c>, <c>claim-check-threshold</c>, <c>claim-check-dir</c>,
     /// <c>max-message-size</c>, <c>connect-attempts</c>, <c>tls { enabled, server-name, cert-path, cert-passphrase }</c>.
     /// Missing keys keep their defaults.
     /// </summary>
@@ -118,6 +121,7 @@ public sealed record ClusterSettings
             Prefetch = (ushort)prefetch,
             HeartbeatInterval = s.Positive("heartbeat-interval", defaults.HeartbeatInterval),
             FailureTimeout = s.Positive("failure-timeout", defaults.FailureTimeout),
+            StallTimeout = s.Positive("stall-timeout", defaults.StallTimeout),
             ClaimCheckThreshold = s.Bytes("claim-check-threshold", defaults.ClaimCheckThreshold),
             ClaimCheckDirectory = s.String("claim-check-dir", ""),
             MaxMessageSize = s.Bytes("max-message-size", defaults.MaxMessageSize),

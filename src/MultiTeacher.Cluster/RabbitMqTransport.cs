@@ -36,6 +36,7 @@ public sealed partial class RabbitMqTransport : ITransport, IAsyncDisposable
     private readonly ConcurrentDictionary<string, ActorSystem> _systems = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task>> _declared = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _outstanding = new();
+    private readonly ConcurrentDictionary<string, bool> _classicQueues = new(StringComparer.Ordinal);
     private readonly List<IChannel> _consumerChannels = [];
     private readonly SemaphoreSlim _topologyGate = new(1, 1);
     private readonly CancellationTokenSource _disposing = new();
@@ -137,7 +138,7 @@ public sealed partial class RabbitMqTransport : ITransport, IAsyncDisposable
 
     /// <summary>
     /// A reference whose <c>Tell</c> publishes a persistent message, with publisher confirms, to the durable quorum
-    /// queue <c>PREFIX.work.NAME</c> (declared on first use). Inside a handler of a transported message, that
+    /// queue <c>PREFIX.work.NAME</c> (declared on first use; classic after <see cref="UseClassicQueue"/>). Inside a handler of a transported message, that
     /// message is acknowledged only after the publish was confirmed.
     /// </summary>
     public IActorRef WorkQueue(ActorSystem system, string name)
@@ -376,13 +377,22 @@ public sealed partial class RabbitMqTransport : ITransport, IAsyncDisposable
         return lazy.Value;
     }
 
+    /// <summary>
+    /// Makes the work queue <paramref name="name"/> a durable classic queue instead of a quorum queue, on this node; every
+    /// node that uses the queue must say the same before using it. For single-consumer queues on one broker, where a
+    /// quorum queue gains nothing and RabbitMQ 3.10 may fail to restart one that was declared seconds before a crash.
+    /// </summary>
+    public void UseClassicQueue(string name) => _classicQueues[WorkQueueName(name)] = true;
+
     private Task DeclareWorkQueueAsync(string queue) => EnsureDeclaredAsync(queue, channel =>
-        channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
-        {
-            ["x-queue-type"] = "quorum",
-            ["x-dead-letter-exchange"] = DeadLetterExchange,
-            ["x-delivery-limit"] = DeliveryLimit,
-        }));
+        channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: _classicQueues.ContainsKey(queue)
+            ? new Dictionary<string, object?> { ["x-queue-type"] = "classic", ["x-dead-letter-exchange"] = DeadLetterExchange }
+            : new Dictionary<string, object?>
+            {
+                ["x-queue-type"] = "quorum",
+                ["x-dead-letter-exchange"] = DeadLetterExchange,
+                ["x-delivery-limit"] = DeliveryLimit,
+            }));
 
     private Task DeclareFanoutAsync(string exchange) => EnsureDeclaredAsync(exchange, channel =>
         channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false));

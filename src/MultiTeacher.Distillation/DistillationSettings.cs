@@ -39,6 +39,13 @@ public sealed record DistillationSettings
     /// <summary>How long the aggregator waits for every teacher of a shard before closing it with those it has.</summary>
     public TimeSpan ShardDeadline { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether a shard no teacher answered by its deadline fails the run (in one process: every teacher is gone). Across
+    /// processes it is false: teachers may be starting, or the broker restarting, so the aggregator waits on and the
+    /// coordinator's stall timeout decides.
+    /// </summary>
+    public bool FailUnansweredShards { get; init; } = true;
+
     /// <summary>The student writes and broadcasts a checkpoint every this many optimizer steps (0: only at the end).</summary>
     public int CheckpointEverySteps { get; init; } = 500;
 

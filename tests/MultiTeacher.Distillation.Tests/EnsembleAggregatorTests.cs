@@ -119,6 +119,23 @@ public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
     }
 
     [Fact]
+    public async Task Deadline_NoTeacherAnswered_AcrossProcesses_WaitsOnAndAggregatesTheLateOutput()
+    {
+        var (aggregator, student, coordinator) = Create(["a"], failUnanswered: false);
+        aggregator.Tell(new ExpectShard("run", s_shard, 0));
+        await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3));
+
+        Clock.Advance(TimeSpan.FromSeconds(11));
+        Clock.Advance(TimeSpan.FromSeconds(11));
+        var stats = await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3));
+        aggregator.Tell(Output("a", Fixtures.RandomLogits(Rows, 1)));
+
+        await student.ExpectMsgAsync<AggregatedTargets>(t => t.TeachersUsed.SequenceEqual(["a"]) && t.MissingTeachers.Count == 0);
+        await coordinator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        Assert.Single(stats.Incidents, i => i.Contains("no teacher answered within 10 s; waiting on", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TeacherOutput_OfAnotherRun_IsIgnored()
     {
         var (aggregator, student, _) = Create(["a"]);
@@ -128,11 +145,14 @@ public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
         await student.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
-    private (IActorRef Aggregator, TestProbe Student, TestProbe Coordinator) Create(string[] teachers, float[]? weights = null)
+    private (IActorRef Aggregator, TestProbe Student, TestProbe Coordinator) Create(string[] teachers, float[]? weights = null, bool failUnanswered = true)
     {
         var student = CreateTestProbe();
         var coordinator = CreateTestProbe();
-        var settings = s_settings with { TeacherWeights = weights, Aggregation = weights is null ? EnsembleMethod.Mean : EnsembleMethod.Weighted };
+        var settings = s_settings with
+        {
+            TeacherWeights = weights, Aggregation = weights is null ? EnsembleMethod.Mean : EnsembleMethod.Weighted, FailUnansweredShards = failUnanswered,
+        };
         var aggregator = Sys.ActorOf(EnsembleAggregator.Props("run", teachers, settings, Fixtures.Classes, student, coordinator));
         return (aggregator, student, coordinator);
     }

@@ -42,6 +42,9 @@ internal sealed class TestCluster(ClusterFixture fixture) : IDisposable
     public NodeProcess StartCoordinator(params string[] extra) =>
         Start("coordinator", ["node", "--roles", "coordinator", "--out", Out, .. extra]);
 
+    /// <summary>Starts a coordinator that goes on with the run stopped in <see cref="Out"/> (`--resume`).</summary>
+    public NodeProcess ResumeCoordinator() => Start("coordinator-resumed", ["node", "--roles", "coordinator", "--resume", Out]);
+
     public NodeProcess Start(string name, IEnumerable<string> args)
     {
         var process = NodeProcess.Start(name, [.. args, "--config", fixture.Config, "--set", $"multiteacher.cluster.prefix={Prefix}"], fixture.Environment);
@@ -52,7 +55,16 @@ internal sealed class TestCluster(ClusterFixture fixture) : IDisposable
     /// <summary>Waits for the coordinator to finish the run successfully and returns summary.json.</summary>
     public async Task<JsonElement> CompletedSummaryAsync(NodeProcess coordinator)
     {
-        var exit = await coordinator.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        int exit;
+        try
+        {
+            exit = await coordinator.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}\n{Logs()}", timeout);
+        }
+
         Assert.True(exit == 0, $"the coordinator failed ({exit}):\n{coordinator.Output}\n{Logs()}");
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Out, "summary.json")));
         return json.RootElement.Clone();

@@ -18,30 +18,37 @@ namespace MultiTeacher.Cli.Cluster;
 /// <summary>
 /// The coordinator of a cluster run: submits the run (<see cref="RunSpec"/>, repeated until it ends so that late or
 /// restarted nodes join), plans and tracks the shards, and when every shard is trained tells the nodes, collects
-/// their reports and writes <c>summary.json</c>.
+/// their reports and writes <c>summary.json</c>. A run in which no shard is trained for <c>stall-timeout</c> (a broker
+/// that lost a queue, every student gone) stops with an error that says how to resume it: a resumed run takes over
+/// the student's saved state under a new id, with fresh queues, and starts at the first shard the student has not trained.
 /// </summary>
 internal static class ClusterRunDriver
 {
     private static readonly TimeSpan s_resubmitEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan s_reportWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_flushOnFailure = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs the distillation that <c>multiteacher.distill</c> of <paramref name="tree"/> describes and writes summary.json.</summary>
-    public static async Task<RunSummary> RunAsync(HoconConfig tree, string baseDirectory, string? dataDirectory, string outDirectory,
+    public static async Task<RunSummary> RunAsync(HoconConfig tree, string baseDirectory, string? dataDirectory, string outDirectory, bool resume,
         IRunProgress progress, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var request = Commands.DistillConfig.Read(tree, baseDirectory);
-        var result = await RunAsync(request, ClusterSettings.FromConfig(tree), dataDirectory, outDirectory, progress, logs, cancellationToken)
+        var result = await RunAsync(request, ClusterSettings.FromConfig(tree), dataDirectory, outDirectory, progress, logs, cancellationToken, resume)
             .ConfigureAwait(false);
         return Summarize(result, request, outDirectory);
     }
 
-    /// <summary>Runs one distillation on the cluster's nodes; the student node writes the student into <paramref name="outDirectory"/>.</summary>
+    /// <summary>
+    /// Runs one distillation on the cluster's nodes; the student node writes the student into <paramref name="outDirectory"/>.
+    /// With <paramref name="resume"/>, goes on with the run that stopped there.
+    /// </summary>
     public static async Task<ClusterRunResult> RunAsync(DistillRequest request, ClusterSettings settings, string? dataDirectory, string outDirectory,
-        IRunProgress progress, ILoggerFactory logs, CancellationToken cancellationToken)
+        IRunProgress progress, ILoggerFactory logs, CancellationToken cancellationToken, bool resume = false)
     {
         var clock = Stopwatch.StartNew();
         var run = PreparedRun.Create(request, dataDirectory, progress, cancellationToken, _ => false);
         var runId = string.Create(CultureInfo.InvariantCulture, $"r{DateTime.UtcNow:yyyyMMdd-HHmmss-fff}-{Environment.ProcessId}");
+        var firstShard = resume ? TakeOver(outDirectory, runId, run.Planner.ForEpoch(0).Shards.Count * request.Settings.Epochs, logs.CreateLogger("coordinator")) : 0;
         var nodeId = $"coordinator-{Environment.MachineName}-{Environment.ProcessId}";
         await using var transport = await RabbitMqTransport.ConnectAsync(settings, nodeId, RegistrySink.PipelineRegistry(),
             logs.CreateLogger("transport"), cancellationToken).ConfigureAwait(false);
@@ -59,7 +66,7 @@ internal static class ClusterRunDriver
         var node = new PipelineNode(system, fabric, runId, run, request.Settings);
         var reports = new ReportInbox();
         await fabric.ServeAsync(ClusterEndpoints.Reports, system.ActorOf(ReportInbox.Props(reports)), cancellationToken).ConfigureAwait(false);
-        var coordinator = await node.StartCoordinatorAsync(observer, cancellationToken).ConfigureAwait(false);
+        var coordinator = await node.StartCoordinatorAsync(observer, cancellationToken, firstShard).ConfigureAwait(false);
 
         Directory.CreateDirectory(outDirectory);
         var spec = new RunSpec(runId, Commands.DistillConfig.ToJson(request), Path.GetFullPath(outDirectory), dataDirectory ?? "",
@@ -67,6 +74,7 @@ internal static class ClusterRunDriver
         var runs = transport.Broadcast(system, ClusterEndpoints.Runs);
         using var resubmit = new CancellationTokenSource();
         var submitting = SubmitUntilDoneAsync(runs, spec, resubmit.Token);
+        var watching = WatchForStallAsync(observer, settings.StallTimeout, resubmit.Token);
         node.BeginRun(coordinator);
 
         var outcome = new RunCompleted(runId, true, "");
@@ -86,16 +94,68 @@ internal static class ClusterRunDriver
 
         await resubmit.CancelAsync().ConfigureAwait(false);
         await submitting.ConfigureAwait(false);
+        await watching.ConfigureAwait(false);
         runs.Tell(outcome);
-        await transport.FlushAsync().ConfigureAwait(false);
         if (!outcome.Succeeded)
         {
+            // Publishes the broker keeps refusing must not keep the user waiting: the run is stopping anyway.
+            await transport.FlushAsync().WaitAsync(s_flushOnFailure, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new PipelineException($"cluster run {runId} stopped: {outcome.Reason}");
+            throw new PipelineException($"cluster run {runId} stopped: {outcome.Reason}{ResumeHint(outDirectory)}");
         }
+
+        await transport.FlushAsync().ConfigureAwait(false);
 
         var nodeReports = await reports.WaitForStudentAsync(s_reportWait).ConfigureAwait(false);
         return Result(runId, run, observer, nodeReports, outDirectory, clock.Elapsed);
+    }
+
+    /// <summary>Hands the student's saved state in <paramref name="outDirectory"/> over to the new run; returns the first shard to dispatch.</summary>
+    private static int TakeOver(string outDirectory, string runId, int total, ILogger log)
+    {
+        var state = StatePath(outDirectory);
+        if (!File.Exists(state))
+        {
+            throw new PipelineException($"nothing to resume in {outDirectory}: no student state at {state}");
+        }
+
+        var (previous, next) = MultiTeacher.Distillation.Students.StudentState.HandOver(state, runId);
+        if (next >= total)
+        {
+            throw new PipelineException($"run {previous} in {outDirectory} has trained all {total} shards already; its student's state is {state}");
+        }
+
+        log.LogWarning("resuming run {Previous} as {Run} from shard {Next}", previous, runId, next);
+        return next;
+    }
+
+    private static string StatePath(string outDirectory) => Path.Combine(outDirectory, "state", "student.safetensors");
+
+    private static string ResumeHint(string outDirectory) => File.Exists(StatePath(outDirectory))
+        ? $". The student's state is saved: `mt node --roles coordinator --resume {Path.GetFullPath(outDirectory)}` (same --config) goes on from its last shard."
+        : "";
+
+    /// <summary>Fails the run when no shard has been trained for <paramref name="timeout"/>.</summary>
+    private static async Task WatchForStallAsync(RunObserver observer, TimeSpan timeout, CancellationToken done)
+    {
+        var check = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerSecond * 5));
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(check, done).ConfigureAwait(false);
+                var quiet = Stopwatch.GetElapsedTime(observer.LastProgress);
+                if (quiet > timeout)
+                {
+                    observer.Failed(new PipelineException(string.Create(CultureInfo.InvariantCulture,
+                        $"no shard trained for {quiet.TotalSeconds:F0} s (stall-timeout; {observer.Trained} trained so far): a node or the broker lost the run's messages")));
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (done.IsCancellationRequested)
+        {
+        }
     }
 
     private static async Task SubmitUntilDoneAsync(IActorRef runs, RunSpec spec, CancellationToken done)
@@ -175,11 +235,16 @@ internal static class ClusterRunDriver
 
         public int Total { get; private set; }
 
+        public int Trained { get; private set; }
+
+        /// <summary>The timestamp of the start or of the last shard trained.</summary>
+        public long LastProgress { get; private set; } = Stopwatch.GetTimestamp();
+
         public Action<int, int>? OnShardTrained { get; set; }
 
         public void ShardTrained(int trained, int total)
         {
-            Total = total;
+            (Total, Trained, LastProgress) = (total, trained, Stopwatch.GetTimestamp());
             OnShardTrained?.Invoke(trained, total);
         }
 

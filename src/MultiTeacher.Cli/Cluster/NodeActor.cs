@@ -31,10 +31,13 @@ internal sealed class NodeActor : ReceiveActor
         _roles = roles;
         _dataDirectory = dataDirectory;
         _log = log;
-        Receive<RunSpec>(StartAsync, s => _active?.Spec.RunId != s.RunId && !_finished.Contains(s.RunId));
-        Receive<RunSpec>(_ => { });
-        Receive<RunCompleted>(CompleteAsync, c => _active?.Spec.RunId == c.RunId);
-        Receive<RunCompleted>(c => _finished.Add(c.RunId));
+        // Broadcasts are handed to this actor as local messages, so that their delivery is acknowledged at once: what
+        // the work publishes (to a queue the broker may be refusing) must not hold back the next run's announcement.
+        Receive<RunSpec>(s => Self.Tell(new Announced(s)));
+        Receive<RunCompleted>(c => Self.Tell(new Announced(c)));
+        Receive<Announced>(a => StartAsync((RunSpec)a.Message), a => a.Message is RunSpec s && _active?.Spec.RunId != s.RunId && !_finished.Contains(s.RunId));
+        Receive<Announced>(a => CompleteAsync((RunCompleted)a.Message), a => a.Message is RunCompleted c && _active?.Spec.RunId == c.RunId);
+        Receive<Announced>(a => { if (a.Message is RunCompleted c) { _finished.Add(c.RunId); } });
     }
 
     public static Props Props(RabbitMqTransport transport, NodeRoles roles, string? dataDirectory, ILogger log) =>
@@ -69,7 +72,7 @@ internal sealed class NodeActor : ReceiveActor
 
         var prefetch = (ushort)Math.Max(_transport.Settings.Prefetch, request.Settings.MaxShardsInFlight * (run.Teachers.Count + 1));
         var fabric = new RabbitFabric(_transport, Context.System, RabbitFabric.KeyOf(spec.RunId), prefetch);
-        var node = new PipelineNode(Context.System, fabric, spec.RunId, run, request.Settings);
+        var node = new PipelineNode(Context.System, fabric, spec.RunId, run, request.Settings with { FailUnansweredShards = false });
         var active = new ActiveRun(spec);
         foreach (var teacher in run.Teachers.Where(t => t.Train is not null))
         {
@@ -156,6 +159,9 @@ internal sealed class NodeActor : ReceiveActor
     }
 
     private static string StudentFile(RunSpec spec) => Path.Combine(spec.OutDirectory, "students", "student.safetensors");
+
+    /// <summary>A run's announcement (<see cref="RunSpec"/> or <see cref="RunCompleted"/>), handled after its delivery was acknowledged.</summary>
+    private sealed record Announced(object Message);
 
     private sealed class ActiveRun(RunSpec spec)
     {

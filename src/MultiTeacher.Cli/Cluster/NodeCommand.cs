@@ -26,6 +26,12 @@ internal static class NodeCommand
         var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set multiteacher.cluster.prefetch=8 (repeatable)." };
         var nodeId = new Option<string?>("--node-id") { Description = "This node's id on the broker (default: roles, host and process id)." };
         var output = new Option<string?>("--out") { Description = "With the coordinator role: folder for summary.json and the student; with --peer-group: folder for peers/ID.safetensors and peers/ID.json (default: runs/<time>)." };
+        var resume = new Option<string?>("--resume")
+        {
+            HelpName = "DIR",
+            Description = "With the coordinator role: go on with the run that stopped in DIR (its --out), from the last shard its student saved; " +
+                "the run gets a new id and fresh queues.",
+        };
         var peerGroup = new Option<string?>("--peer-group")
         {
             HelpName = "NAME",
@@ -42,7 +48,7 @@ internal static class NodeCommand
         var command = new Command("node", "Run a cluster node with the given roles, connected through RabbitMQ (multiteacher.cluster in cluster.hocon, " +
             "or MT_RABBITMQ_URI); with --peer-group, one peer of a codistillation group that trains and exits.")
         {
-            roles, teachers, places, config, set, nodeId, output, peerGroup, peer, data, threads,
+            roles, teachers, places, config, set, nodeId, output, resume, peerGroup, peer, data, threads,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
@@ -71,12 +77,19 @@ internal static class NodeCommand
                 throw new CliUsageException("--peer is only for a peer of a group: add --peer-group NAME");
             }
 
-            return await RunAsync(tree, nodeRoles, id, parse.GetValue(data), baseDirectory, parse.GetValue(output), logs, log, token).ConfigureAwait(false);
+            var resumed = parse.GetValue(resume);
+            if (resumed is not null && (!nodeRoles.Has(NodeRoles.Coordinator) || parse.GetValue(output) is not null))
+            {
+                throw new CliUsageException("--resume DIR goes with the coordinator role and takes the place of --out");
+            }
+
+            var target = new RunTarget(resumed ?? parse.GetValue(output), resumed is not null);
+            return await RunAsync(tree, nodeRoles, id, parse.GetValue(data), baseDirectory, target, logs, log, token).ConfigureAwait(false);
         }, token));
         return command;
     }
 
-    private static async Task<int> RunAsync(HoconConfig tree, NodeRoles roles, string nodeId, string? data, string baseDirectory, string? output,
+    private static async Task<int> RunAsync(HoconConfig tree, NodeRoles roles, string nodeId, string? data, string baseDirectory, RunTarget output,
         ILoggerFactory logs, ILogger log, CancellationToken cancellationToken)
     {
         var serving = roles.Roles.Where(r => r != NodeRoles.Coordinator).ToList();
@@ -101,12 +114,12 @@ internal static class NodeCommand
         return await CoordinateAsync(tree, baseDirectory, data, output, logs, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> CoordinateAsync(HoconConfig tree, string baseDirectory, string? data, string? output, ILoggerFactory logs,
+    private static async Task<int> CoordinateAsync(HoconConfig tree, string baseDirectory, string? data, RunTarget output, ILoggerFactory logs,
         CancellationToken cancellationToken)
     {
-        var outDir = output ?? RunFolder.New(RepositoryRoot.Find());
+        var outDir = output.Directory ?? RunFolder.New(RepositoryRoot.Find());
         var summary = await RunProgress.RunAsync(progress =>
-            ClusterRunDriver.RunAsync(tree, baseDirectory, data, outDir, progress, logs, cancellationToken)).ConfigureAwait(false);
+            ClusterRunDriver.RunAsync(tree, baseDirectory, data, outDir, output.Resume, progress, logs, cancellationToken)).ConfigureAwait(false);
         SummaryTable.Write(summary, outDir);
         return 0;
     }
@@ -123,4 +136,7 @@ internal static class NodeCommand
 
         return 0;
     }
+
+    /// <summary>Where a coordinator writes its run (null: a new folder under runs/), and whether it resumes the run stopped there.</summary>
+    private sealed record RunTarget(string? Directory, bool Resume);
 }

@@ -16,10 +16,23 @@ internal sealed class RabbitFabric(RabbitMqTransport transport, ActorSystem syst
     /// <summary>The queue-name-safe form of a run id.</summary>
     public static string KeyOf(string runId) => new(runId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
 
-    public IActorRef Endpoint(string name) => _endpoints.GetOrAdd(name, n => transport.WorkQueue(system, QueueName(n)));
+    public IActorRef Endpoint(string name) => _endpoints.GetOrAdd(name, n => transport.WorkQueue(system, Declare(n)));
 
     public Task ServeAsync(string name, IActorRef actor, CancellationToken cancellationToken) =>
-        transport.ConsumeWorkQueueAsync(QueueName(name), actor, prefetch);
+        transport.ConsumeWorkQueueAsync(Declare(name), actor, prefetch);
+
+    // Teachers' queues are quorum queues, shared by a teacher's replicas; the other endpoints have one consumer each
+    // and are classic durable queues (see RabbitMqTransport.UseClassicQueue).
+    private string Declare(string endpoint)
+    {
+        var queue = QueueName(endpoint);
+        if (!endpoint.StartsWith(PipelineEndpoints.Teacher(""), StringComparison.Ordinal))
+        {
+            transport.UseClassicQueue(queue);
+        }
+
+        return queue;
+    }
 
     /// <summary>The name of an endpoint's queue (without the transport's prefix).</summary>
     public string QueueName(string endpoint) => $"run.{runKey}.{endpoint}";

@@ -18,10 +18,10 @@ namespace MultiTeacher.Distillation.Nodes;
 /// <param name="settings">The run's settings.</param>
 public sealed class PipelineNode(ActorSystem system, IPipelineFabric fabric, string runId, PreparedRun run, DistillationSettings settings)
 {
-    /// <summary>Starts the coordinator; <see cref="BeginRun"/> then dispatches the first shards.</summary>
-    public async Task<IActorRef> StartCoordinatorAsync(IPipelineObserver observer, CancellationToken cancellationToken)
+    /// <summary>Starts the coordinator; <see cref="BeginRun"/> then dispatches the first shards (from <paramref name="firstShard"/> on).</summary>
+    public async Task<IActorRef> StartCoordinatorAsync(IPipelineObserver observer, CancellationToken cancellationToken, int firstShard = 0)
     {
-        var coordinator = system.ActorOf(ShardCoordinator.Props(runId, run.Planner, settings, observer));
+        var coordinator = system.ActorOf(ShardCoordinator.Props(runId, run.Planner, settings, observer, firstShard));
         await fabric.ServeAsync(PipelineEndpoints.Coordinator, coordinator, cancellationToken).ConfigureAwait(false);
         return coordinator;
     }

@@ -146,10 +146,25 @@ public sealed class EnsembleAggregator : ReceiveActor
 
     private void Close(int sequence, bool deadline)
     {
-        if (!_pending.Remove(sequence, out var shard))
+        if (!_pending.TryGetValue(sequence, out var shard))
         {
             return;
         }
+
+        if (deadline && shard.Outputs.Count == 0 && shard.Rejected.Count == 0 && !_settings.FailUnansweredShards)
+        {
+            // Nothing to average yet: closing would help no one. Wait another deadline.
+            if (!shard.Waited)
+            {
+                Incident($"{shard.Shard.Id}: no teacher answered within {_settings.ShardDeadline.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; waiting on");
+                shard.Waited = true;
+            }
+
+            Context.Timers.ScheduleOnce(sequence, new DeadlinePassed(sequence), _settings.ShardDeadline);
+            return;
+        }
+
+        _pending.Remove(sequence);
 
         Context.Timers.Cancel(sequence);
         _closed.Add(sequence);
@@ -204,6 +219,9 @@ public sealed class EnsembleAggregator : ReceiveActor
         public Dictionary<string, TeacherOutput> Outputs { get; } = [];
 
         public HashSet<string> Rejected { get; } = [];
+
+        /// <summary>Whether a deadline passed with no output at all (said once).</summary>
+        public bool Waited { get; set; }
 
         /// <summary>The transported messages of this shard whose acknowledgement waits for the shard to close.</summary>
         public List<DeferredDelivery> Deliveries { get; } = [];

@@ -7,6 +7,7 @@ namespace MultiTeacher.Distillation.Pipeline;
 /// Plans the run's epochs into shards and tracks each until the student has trained on it. At most
 /// <see cref="DistillationSettings.MaxShardsInFlight"/> shards are out at once, so memory stays flat however large the
 /// dataset. Every shard goes to every teacher and is announced to the aggregator, whose deadline starts then.
+/// A resumed run starts at the first shard its student has not trained.
 /// </summary>
 public sealed class ShardCoordinator : ReceiveActor
 {
@@ -23,7 +24,7 @@ public sealed class ShardCoordinator : ReceiveActor
     private int _trained;
 
     /// <summary>Creates the coordinator; see <see cref="Props"/>.</summary>
-    public ShardCoordinator(string runId, ShardPlanner planner, DistillationSettings settings, IPipelineObserver observer)
+    public ShardCoordinator(string runId, ShardPlanner planner, DistillationSettings settings, IPipelineObserver observer, int firstShard = 0)
     {
         _runId = runId;
         _planner = planner;
@@ -31,6 +32,9 @@ public sealed class ShardCoordinator : ReceiveActor
         _total = _shardsPerEpoch * settings.Epochs;
         _maxInFlight = settings.MaxShardsInFlight;
         _observer = observer;
+        ArgumentOutOfRangeException.ThrowIfNegative(firstShard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(firstShard, _total);
+        _dispatched = _trained = firstShard;
         Receive<BeginRun>(Begin);
         Receive<ShardTrained>(Trained, t => t.RunId == _runId);
         Receive<ShardFailed>(f => _observer.Failed(new PipelineException($"shard {f.Shard.Id} failed: {f.Reason}")), f => f.RunId == _runId);
@@ -38,9 +42,9 @@ public sealed class ShardCoordinator : ReceiveActor
         Receive<GetStats>(_ => Sender.Tell(new CoordinatorStats(_dispatched, _trained, _total)));
     }
 
-    /// <summary>Props of the coordinator.</summary>
-    public static Props Props(string runId, ShardPlanner planner, DistillationSettings settings, IPipelineObserver observer) =>
-        Actors.Props.Create(() => new ShardCoordinator(runId, planner, settings, observer));
+    /// <summary>Props of the coordinator; <paramref name="firstShard"/> is the first sequence to dispatch (0, or where a resumed student stands).</summary>
+    public static Props Props(string runId, ShardPlanner planner, DistillationSettings settings, IPipelineObserver observer, int firstShard = 0) =>
+        Actors.Props.Create(() => new ShardCoordinator(runId, planner, settings, observer, firstShard));
 
     private void Begin(BeginRun begin)
     {

@@ -47,6 +47,24 @@ public sealed record StudentState(string RunId, int NextShard, float[] Weights, 
         });
     }
 
+    /// <summary>
+    /// Hands the state at <paramref name="path"/> over to run <paramref name="runId"/> (a resumed run has a new id and
+    /// new queues): rewrites its run id, atomically, and returns the run it came from and the next shard to train.
+    /// </summary>
+    public static (string PreviousRunId, int NextShard) HandOver(string path, string runId)
+    {
+        var file = Safetensors.Read(path);
+        if (!file.Metadata.TryGetValue("run", out var previous) || !file.Metadata.TryGetValue("next_shard", out var next))
+        {
+            throw new InvalidDataException($"{path}: not a student state (no 'run' or 'next_shard' in its metadata)");
+        }
+
+        var metadata = file.Metadata.ToDictionary(m => m.Key, m => m.Value);
+        metadata["run"] = runId;
+        Safetensors.Write(path, file.Tensors, metadata);
+        return (previous, int.Parse(next, CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Reads a state written by <see cref="Save"/>; a file of another run or shape is refused, naming both sides.</summary>
     public static StudentState Load(string path, string runId, Model student, Optimizer optimizer)
     {
