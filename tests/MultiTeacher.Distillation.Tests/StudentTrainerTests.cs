@@ -130,6 +130,32 @@ public sealed class StudentTrainerTests : TestKitBase
         }
     }
 
+    [Fact]
+    public void StateHandedOver_ToANewRun_LoadsUnderTheNewIdWithEverythingElseKept()
+    {
+        var state = Path.Combine(Path.GetTempPath(), $"mt-student-state-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var model = Model.Create("mlp:32-8-4", 1);
+            var trainer = new Students.StudentShardTrainer(model, s_settings);
+            var weights = model.Parameters.Values.Select((_, i) => i * 0.25f).ToArray();
+            new Students.StudentState("stopped-run", 7, weights, trainer.Optimizer.StateBuffers, 14, null, double.NegativeInfinity, -1,
+                7, 1, 0, 0.5, 64, []).Save(state);
+
+            var (previous, next) = Students.StudentState.HandOver(state, "resumed-run");
+            var loaded = Students.StudentState.Load(state, "resumed-run", model, trainer.Optimizer);
+
+            Assert.Equal(("stopped-run", 7), (previous, next));
+            Assert.Equal((7, 14L, 7, 1, 64), (loaded.NextShard, loaded.Steps, loaded.Trained, loaded.Duplicates, loaded.EpochRows));
+            Assert.Equal(weights, loaded.Weights);
+            Assert.Throws<InvalidDataException>(() => Students.StudentState.Load(state, "stopped-run", model, trainer.Optimizer));
+        }
+        finally
+        {
+            File.Delete(state);
+        }
+    }
+
     private IActorRef Create(IActorRef coordinator, IActorRef hub) => Create(coordinator, hub, s_settings, s_planner, null).Actor;
 
     private (IActorRef Actor, Model Model) Create(IActorRef coordinator, IActorRef? hub, DistillationSettings settings, ShardPlanner planner, string? statePath)
