@@ -48,7 +48,8 @@ internal static class ClusterRunDriver
         var clock = Stopwatch.StartNew();
         var run = PreparedRun.Create(request, dataDirectory, progress, cancellationToken, _ => false);
         var runId = string.Create(CultureInfo.InvariantCulture, $"r{DateTime.UtcNow:yyyyMMdd-HHmmss-fff}-{Environment.ProcessId}");
-        var firstShard = resume ? TakeOver(outDirectory, runId, run.Planner.ForEpoch(0).Shards.Count * request.Settings.Epochs, logs.CreateLogger("coordinator")) : 0;
+        var shards = run.Planner.ForEpoch(0).Shards.Count * request.Settings.Epochs;
+        var firstShard = resume ? TakeOver(outDirectory, runId, shards, logs.CreateLogger("coordinator")) : 0;
         var nodeId = $"coordinator-{Environment.MachineName}-{Environment.ProcessId}";
         await using var transport = await RabbitMqTransport.ConnectAsync(settings, nodeId, RegistrySink.PipelineRegistry(),
             logs.CreateLogger("transport"), cancellationToken).ConfigureAwait(false);
@@ -98,8 +99,15 @@ internal static class ClusterRunDriver
         runs.Tell(outcome);
         if (!outcome.Succeeded)
         {
-            // Publishes the broker keeps refusing must not keep the user waiting: the run is stopping anyway.
-            await transport.FlushAsync().WaitAsync(s_flushOnFailure, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            try
+            {
+                await transport.FlushAsync().WaitAsync(s_flushOnFailure, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Publishes the broker keeps refusing must not keep the user waiting: the run is stopping anyway.
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             throw new PipelineException($"cluster run {runId} stopped: {outcome.Reason}{ResumeHint(outDirectory)}");
         }

@@ -31,13 +31,14 @@ internal sealed class NodeActor : ReceiveActor
         _roles = roles;
         _dataDirectory = dataDirectory;
         _log = log;
-        // Broadcasts are handed to this actor as local messages, so that their delivery is acknowledged at once: what
-        // the work publishes (to a queue the broker may be refusing) must not hold back the next run's announcement.
-        Receive<RunSpec>(s => Self.Tell(new Announced(s)));
-        Receive<RunCompleted>(c => Self.Tell(new Announced(c)));
-        Receive<Announced>(a => StartAsync((RunSpec)a.Message), a => a.Message is RunSpec s && _active?.Spec.RunId != s.RunId && !_finished.Contains(s.RunId));
-        Receive<Announced>(a => CompleteAsync((RunCompleted)a.Message), a => a.Message is RunCompleted c && _active?.Spec.RunId == c.RunId);
-        Receive<Announced>(a => { if (a.Message is RunCompleted c) { _finished.Add(c.RunId); } });
+        // Announcements are handed on to this actor as local messages, so that their delivery is acknowledged at once:
+        // what the work publishes (to a queue the broker may be refusing) must not hold back the next announcement.
+        Receive<RunSpec>(s => Self.Tell(new Submitted(s)));
+        Receive<RunCompleted>(c => Self.Tell(new Ended(c)));
+        Receive<Submitted>(s => StartAsync(s.Spec), s => _active?.Spec.RunId != s.Spec.RunId && !_finished.Contains(s.Spec.RunId));
+        Receive<Submitted>(_ => { });
+        Receive<Ended>(e => CompleteAsync(e.Completed), e => _active?.Spec.RunId == e.Completed.RunId);
+        Receive<Ended>(e => _finished.Add(e.Completed.RunId));
     }
 
     public static Props Props(RabbitMqTransport transport, NodeRoles roles, string? dataDirectory, ILogger log) =>
@@ -160,8 +161,11 @@ internal sealed class NodeActor : ReceiveActor
 
     private static string StudentFile(RunSpec spec) => Path.Combine(spec.OutDirectory, "students", "student.safetensors");
 
-    /// <summary>A run's announcement (<see cref="RunSpec"/> or <see cref="RunCompleted"/>), handled after its delivery was acknowledged.</summary>
-    private sealed record Announced(object Message);
+    /// <summary>A run submitted, handled after its broadcast delivery was acknowledged.</summary>
+    private sealed record Submitted(RunSpec Spec);
+
+    /// <summary>A run ended, handled after its broadcast delivery was acknowledged.</summary>
+    private sealed record Ended(RunCompleted Completed);
 
     private sealed class ActiveRun(RunSpec spec)
     {
