@@ -1,12 +1,25 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using MultiTeacher.Cluster;
 
 namespace MultiTeacher.Cli.Bench;
 
-/// <summary>The teacher processes of <c>mt bench cluster</c>.</summary>
+/// <summary>The teacher processes of <c>mt bench cluster</c>: their arguments, starting them, and stopping them.</summary>
 internal static partial class ClusterBench
 {
+    private static string[] WorkerArgs(BenchOptions options, string prefix, string run, int processes) =>
+    [
+        "--prefix", prefix, "--requests", $"{run}.requests", "--outputs", $"{run}.outputs", "--teacher", options.Teacher,
+        "--shard-size", options.ShardSize.ToString(CultureInfo.InvariantCulture),
+        "--threads", ThreadsPerProcess(options, processes).ToString(CultureInfo.InvariantCulture),
+        "--prefetch", InFlightPerTeacher.ToString(CultureInfo.InvariantCulture),
+        .. options.Data is null ? Array.Empty<string>() : ["--data", options.Data],
+    ];
+
+    /// <summary>A lone teacher process gets the threads of the in-process side; several share the cores with one each.</summary>
+    private static int ThreadsPerProcess(BenchOptions options, int processes) => processes == 1 ? options.Threads : 1;
+
     /// <summary>
     /// Teacher processes (<c>mt bench cluster-worker</c>), each started with this program, the broker's URI in its
     /// environment and its stdin held open: disposing closes their stdin, and they leave (after a grace period they

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -7,7 +6,6 @@ using MultiTeacher.Actors;
 using MultiTeacher.Cli.Cluster;
 using MultiTeacher.Cli.Commands;
 using MultiTeacher.Cluster;
-using MultiTeacher.Cluster.Testing;
 using MultiTeacher.Configuration;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
@@ -41,9 +39,6 @@ internal static partial class ClusterBench
     private const int InFlightPerTeacher = 2;
 
     private const long PlannerSeed = 1;
-
-    /// <summary>How much longer than its window a round may take (warm-up, drain, a slow machine) before the bench gives up.</summary>
-    private static readonly TimeSpan s_roundGrace = TimeSpan.FromMinutes(2);
 
     public static Command CreateCommand()
     {
@@ -112,59 +107,6 @@ internal static partial class ClusterBench
         public TimeSpan Window => Seconds / Rounds;
     }
 
-    /// <summary>Rows, time and broker traffic summed over the rounds of one side of one configuration.</summary>
-    private sealed class Totals
-    {
-        private double _wall;
-        private double _driverCpu;
-        private double _teachersCpu;
-        private double _brokerCpu;
-
-        public long Rows { get; private set; }
-
-        public long Shards { get; private set; }
-
-        public double Seconds { get; private set; }
-
-        public long Messages { get; private set; }
-
-        public long Bytes { get; private set; }
-
-        /// <summary>Cores used (CPU seconds per second of the rounds, warm-up and drain included) by the driver, the teachers and the broker.</summary>
-        public (double Driver, double Teachers, double Broker) Cores => _wall > 0 ? (_driverCpu / _wall, _teachersCpu / _wall, _brokerCpu / _wall) : default;
-
-        public double SamplesPerSecond => Rows / Seconds;
-
-        /// <summary>Measures the CPU time of the processes named while <paramref name="round"/> runs.</summary>
-        public async Task<PumpResult> MeterAsync(Func<Task<PumpResult>> round, IReadOnlyList<int> teachers, int? broker)
-        {
-            var start = Stopwatch.GetTimestamp();
-            var driver = CpuMeter.Seconds(Environment.ProcessId);
-            var teachersCpu = CpuMeter.Seconds(teachers);
-            var brokerCpu = broker is { } b ? CpuMeter.Seconds(b) : 0;
-            var result = await round().ConfigureAwait(false);
-            _driverCpu += CpuMeter.Seconds(Environment.ProcessId) - driver;
-            _teachersCpu += CpuMeter.Seconds(teachers) - teachersCpu;
-            _brokerCpu += broker is { } c ? CpuMeter.Seconds(c) - brokerCpu : 0;
-            _wall += Stopwatch.GetElapsedTime(start).TotalSeconds;
-            return result;
-        }
-
-        public void Add(PumpResult round)
-        {
-            Rows += round.Rows;
-            Shards += round.Shards;
-            Seconds += round.Seconds;
-            if (round.Before is { } before && round.After is { } after)
-            {
-                // Every request goes through the broker once (published here, delivered to a teacher) and every output
-                // once (published by a teacher, delivered here): the driver's counters see each message once.
-                Messages += after.Published - before.Published + (after.Delivered - before.Delivered);
-                Bytes += after.BytesOut - before.BytesOut + (after.BytesIn - before.BytesIn);
-            }
-        }
-    }
-
     private static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         var train = DatasetCatalog.Load(options.Data, "train");
@@ -227,165 +169,6 @@ internal static partial class ClusterBench
         }
 
         return 0;
-    }
-
-    /// <summary>Removes the bench's queues from the broker (they matter on a broker given by --uri); a failure here is only reported.</summary>
-    private static async Task DeleteQueuesAsync(RabbitMqTransport transport, List<string> workerQueues)
-    {
-        try
-        {
-            await transport.DeleteAllAsync([.. workerQueues]).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is IOException or InvalidOperationException or RabbitMQ.Client.Exceptions.RabbitMQClientException)
-        {
-            await Console.Error.WriteLineAsync($"mt: warning: the bench's queues ({transport.Settings.Prefix}.*) could not be deleted: {exception.Message}")
-                .ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>A teacher (an actor, or a work queue served by teacher processes) and the pump feeding it.</summary>
-    private sealed record Side(IActorRef Teacher, IActorRef Pump, int InFlight, int Teachers);
-
-    private static async Task<PumpResult> RoundAsync(Side side, string roundId, BenchOptions options, Task teachersExited, TeacherProcesses teachers,
-        CancellationToken cancellationToken)
-    {
-        // Every round starts on idle teachers (the previous one waited for its last answers); the warm-up lets each
-        // teacher answer about once before the window opens.
-        var plan = new PumpPlan(side.InFlight, TimeSpan.FromSeconds(0.2), side.Teachers, options.Window);
-        var done = new TaskCompletionSource<PumpResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        side.Pump.Tell(new StartPump(side.Teacher, roundId, plan, done));
-        var limit = options.Window + s_roundGrace;
-        Task finished;
-        try
-        {
-            finished = await Task.WhenAny(done.Task, teachersExited).WaitAsync(limit, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new InvalidOperationException($"a round of {side.Teachers} teacher(s) did not end within {limit.TotalSeconds:F0} s: {teachers.Errors()}");
-        }
-
-        return finished == done.Task
-            ? await done.Task.ConfigureAwait(false)
-            : throw new InvalidOperationException($"a teacher process ended during the measurement: {teachers.Errors()}");
-    }
-
-    private static string[] WorkerArgs(BenchOptions options, string prefix, string run, int processes) =>
-    [
-        "--prefix", prefix, "--requests", $"{run}.requests", "--outputs", $"{run}.outputs", "--teacher", options.Teacher,
-        "--shard-size", options.ShardSize.ToString(CultureInfo.InvariantCulture),
-        "--threads", ThreadsPerProcess(options, processes).ToString(CultureInfo.InvariantCulture),
-        "--prefetch", InFlightPerTeacher.ToString(CultureInfo.InvariantCulture),
-        .. options.Data is null ? Array.Empty<string>() : ["--data", options.Data],
-    ];
-
-    /// <summary>A lone teacher process gets the threads of the in-process side; several share the cores with one each.</summary>
-    private static int ThreadsPerProcess(BenchOptions options, int processes) => processes == 1 ? options.Threads : 1;
-
-    private static async Task<BrokerProcess> StartBrokerAsync()
-    {
-        if (!File.Exists(BrokerProcess.ServerPath))
-        {
-            throw new CliUsageException($"rabbitmq-server is not installed ({BrokerProcess.ServerPath} is missing): apt-get install rabbitmq-server " +
-                "(./mt test installs it), or point --uri or MT_RABBITMQ_URI at a running broker");
-        }
-
-        if (!string.Equals(Environment.UserName, "root", StringComparison.Ordinal))
-        {
-            throw new CliUsageException("starting a throwaway RabbitMQ broker needs root (Debian's rabbitmq-server switches to the rabbitmq user): " +
-                "run as root, or point --uri or MT_RABBITMQ_URI at a running broker");
-        }
-
-        try
-        {
-            return await BrokerProcess.StartAsync().ConfigureAwait(false);
-        }
-        catch (TimeoutException exception)
-        {
-            throw new InvalidOperationException($"the throwaway RabbitMQ broker did not start: {exception.Message}", exception);
-        }
-    }
-
-    private static JsonObject Row(BenchOptions options, int processes, Totals cluster, Totals inProcess) => new()
-    {
-        ["bench"] = "cluster",
-        ["teacher"] = options.Teacher,
-        ["processes"] = processes,
-        ["gemm_threads_per_process"] = ThreadsPerProcess(options, processes),
-        ["shard_size"] = options.ShardSize,
-        ["in_flight"] = InFlightPerTeacher * processes,
-        ["samples_per_s"] = Math.Round(cluster.SamplesPerSecond, 1),
-        ["in_process_samples_per_s"] = Math.Round(inProcess.SamplesPerSecond, 1),
-        ["in_process_gemm_threads"] = options.Threads,
-        ["ratio"] = Math.Round(cluster.SamplesPerSecond / inProcess.SamplesPerSecond, 3),
-        ["messages_per_s"] = Math.Round(cluster.Messages / cluster.Seconds, 1),
-        ["bytes_per_s"] = Math.Round(cluster.Bytes / cluster.Seconds),
-        ["cores_driver"] = Math.Round(cluster.Cores.Driver, 2),
-        ["cores_teachers"] = Math.Round(cluster.Cores.Teachers, 2),
-        ["cores_broker"] = options.Uri is null ? Math.Round(cluster.Cores.Broker, 2) : null,
-        ["shards"] = cluster.Shards,
-        ["seconds"] = Math.Round(cluster.Seconds, 2),
-        ["rounds"] = options.Rounds,
-        ["cores"] = Environment.ProcessorCount,
-        ["load_average_1m"] = LoadAverage(),
-    };
-
-    private static void Emit(BenchOptions options, JsonObject row)
-    {
-        if (options.Json)
-        {
-            Console.WriteLine(row.ToJsonString());
-            return;
-        }
-
-        Console.Error.WriteLine($"mt: {row["processes"]} teacher process(es): {row["samples_per_s"]} samples/s over RabbitMQ, " +
-            $"{row["in_process_samples_per_s"]} in-process");
-    }
-
-    private static void WriteTable(BenchOptions options, List<JsonObject> rows)
-    {
-        var table = new Table().AddColumns("processes", "samples/s", "in-process/s", "ratio", "msgs/s", "MB/s", "CPU driver/teachers/broker", "load");
-        foreach (var row in rows)
-        {
-            table.AddRow(
-                Text(row["processes"]),
-                $"{(double)row["samples_per_s"]!:N0}",
-                $"{(double)row["in_process_samples_per_s"]!:N0}",
-                $"{(double)row["ratio"]!:F2}",
-                $"{(double)row["messages_per_s"]!:N1}",
-                $"{(double)row["bytes_per_s"]! / 1e6:N2}",
-                $"{Cores(row["cores_driver"])} {Cores(row["cores_teachers"])} {Cores(row["cores_broker"])}",
-                Text(row["load_average_1m"]));
-        }
-
-        table.Caption($"teacher {options.Teacher}, shards of {options.ShardSize} Fashion-MNIST rows ({options.ShardSize * 10 * 4 / 1024.0:N0} KiB of logits), " +
-            $"{InFlightPerTeacher} in flight per teacher. GEMM threads: {options.Threads} in-process and in a lone teacher process, one per process when " +
-            $"several run ({Environment.ProcessorCount} cores). in-process: one TeacherActor here, no broker, in rounds alternating with the row's. " +
-            "CPU: cores used by this driver, the teacher processes and the broker during the broker rounds. load: 1-minute load average.");
-        if (Console.IsOutputRedirected)
-        {
-            // Spectre assumes 80 columns when it cannot ask a terminal; the rows fit in one line each at 100.
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 100);
-        }
-
-        AnsiConsole.Write(table);
-    }
-
-    private static string Cores(JsonNode? node) => node is null ? "?" : ((double)node).ToString("F2", CultureInfo.InvariantCulture);
-
-    private static string Text(JsonNode? node) => Convert.ToString(node?.GetValue<object>(), CultureInfo.InvariantCulture) ?? "";
-
-    private static double LoadAverage()
-    {
-        try
-        {
-            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-            return double.Parse(first, CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return double.NaN;
-        }
     }
 
     private static IReadOnlyList<int> ParseProcesses(string text)
