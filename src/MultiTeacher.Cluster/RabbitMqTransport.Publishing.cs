@@ -134,6 +134,11 @@ public sealed partial class RabbitMqTransport
             catch (Exception exception) when (exception is not PermanentPublishException && !IsDisposed
                 && TimeProvider.System.GetElapsedTime(started) < Settings.PublishRetryTimeout)
             {
+                if (IsAbandoned(message.RoutingKey))
+                {
+                    throw new OperationCanceledException($"publish to {destination} abandoned: {exception.Message}", exception);
+                }
+
                 Interlocked.Increment(ref _counters.Republished);
                 _log.LogDebug(exception, "Publish to {Destination} failed (attempt {Attempt}); publishing again", destination, attempt);
                 try
@@ -148,13 +153,31 @@ public sealed partial class RabbitMqTransport
         }
     }
 
+    /// <summary>
+    /// Stops retrying publishes to the work queues whose names start with <paramref name="namePrefix"/> (e.g. the
+    /// queues of a run that ended): a publish to them that fails is dropped at once instead of retried for
+    /// <see cref="ClusterSettings.PublishRetryTimeout"/>. Publishes that succeed are not affected.
+    /// </summary>
+    public void AbandonWorkQueues(string namePrefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(namePrefix);
+        _abandoned[$"{Settings.Prefix}.work.{namePrefix}"] = true;
+    }
+
+    private bool IsAbandoned(string routingKey) =>
+        routingKey.Length > 0 && _abandoned.Keys.Any(prefix => routingKey.StartsWith(prefix, StringComparison.Ordinal));
+
     private void Track(Task publish, string destination)
     {
         _outstanding.TryAdd(publish, 0);
         publish.ContinueWith(t =>
         {
             _outstanding.TryRemove(t, out _);
-            if (t.IsFaulted && !IsDisposed)
+            if (t.IsCanceled)
+            {
+                _log.LogDebug("Publish to {Destination} abandoned", destination);
+            }
+            else if (t.IsFaulted && !IsDisposed)
             {
                 _log.LogError(t.Exception.InnerException, "Publish to {Destination} given up", destination);
             }

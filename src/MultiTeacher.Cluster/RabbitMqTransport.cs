@@ -37,6 +37,7 @@ public sealed partial class RabbitMqTransport : ITransport, IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task>> _declared = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _outstanding = new();
     private readonly ConcurrentDictionary<string, bool> _classicQueues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _abandoned = new(StringComparer.Ordinal);
     private readonly List<IChannel> _consumerChannels = [];
     private readonly SemaphoreSlim _topologyGate = new(1, 1);
     private readonly CancellationTokenSource _disposing = new();

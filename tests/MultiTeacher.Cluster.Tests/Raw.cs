@@ -25,6 +25,11 @@ internal sealed class Raw : IAsyncDisposable
     public async Task PublishAsync(string queue, byte[] body) =>
         await _channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties { Persistent = true }, body);
 
+    /// <summary>Declares <paramref name="queue"/> as a queue that refuses every publish (length 0, reject-publish).</summary>
+    public async Task DeclareRefusingQueueAsync(string queue) =>
+        await _channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: true,
+            arguments: new Dictionary<string, object?> { ["x-max-length"] = 0, ["x-overflow"] = "reject-publish" });
+
     /// <summary>Takes every message of <paramref name="queue"/>, returning each one's x-mt-reason header.</summary>
     public async Task<List<string>> DrainReasonsAsync(string queue)
     {

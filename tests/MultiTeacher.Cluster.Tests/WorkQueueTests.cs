@@ -201,6 +201,29 @@ public sealed class WorkQueueTests(BrokerFixture broker)
         await a.Transport.DeleteAllAsync(b.Transport.NodeQueue("b"));
     }
 
+    [Fact]
+    public async Task AbandonWorkQueues_PublishTheBrokerKeepsRefusing_IsDroppedInsteadOfRetriedForMinutes()
+    {
+        var prefix = broker.NewPrefix();
+        await using var node = await Node.StartAsync(broker, prefix, "producer", s => s with { PublishRetryTimeout = TimeSpan.FromMinutes(5) });
+        await using var raw = await Raw.ConnectAsync(broker.Broker.Uri);
+        await raw.DeclareRefusingQueueAsync(node.Transport.WorkQueueName("run.r1.student"));
+        node.Transport.UseClassicQueue("run.r1.student");
+
+        node.Transport.WorkQueue(node.System, "run.r1.student").Tell(new Job(1, "refused"));
+        node.Transport.WorkQueue(node.System, "run.r2.student").Tell(new Job(2, "accepted"));
+        var flush = node.Transport.FlushAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(flush.IsCompleted, "the refused publish should still be retried before it is abandoned");
+
+        node.Transport.AbandonWorkQueues("run.r1.");
+
+        await flush.WaitAsync(Timeout);
+        Assert.Equal(1, node.Transport.Counters.Confirmed);
+        Assert.Equal(1u, await node.Transport.MessageCountAsync(node.Transport.WorkQueueName("run.r2.student")));
+        await node.Transport.DeleteAllAsync();
+    }
+
     internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? Timeout);

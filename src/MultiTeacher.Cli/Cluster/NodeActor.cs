@@ -148,6 +148,7 @@ internal sealed class NodeActor : ReceiveActor
         counters["bytes_in"] = transport.BytesIn;
         counters["bytes_out"] = transport.BytesOut;
         var fabric = new RabbitFabric(_transport, Context.System, RabbitFabric.KeyOf(completed.RunId), 1);
+        fabric.Abandon();
         fabric.Endpoint(ClusterEndpoints.Reports).Tell(new NodeReport(completed.RunId, _transport.NodeId,
             _roles.Roles.Where(r => r != NodeRoles.Coordinator).ToList(), counters, incidents));
         _log.LogInformation("run {Run}: {Outcome}", completed.RunId, completed.Succeeded ? "completed" : "stopped: " + completed.Reason);

@@ -34,6 +34,18 @@ internal sealed class RabbitFabric(RabbitMqTransport transport, ActorSystem syst
         return queue;
     }
 
+    /// <summary>
+    /// The run has ended: publishes to its pipeline endpoints that fail are dropped instead of retried (the reports
+    /// endpoint is kept: a node's report still has to reach the coordinator).
+    /// </summary>
+    public void Abandon()
+    {
+        foreach (var endpoint in new[] { PipelineEndpoints.Coordinator, PipelineEndpoints.Aggregator, PipelineEndpoints.Student, PipelineEndpoints.Teacher("") })
+        {
+            transport.AbandonWorkQueues(QueueName(endpoint));
+        }
+    }
+
     /// <summary>The name of an endpoint's queue (without the transport's prefix).</summary>
     public string QueueName(string endpoint) => $"run.{runKey}.{endpoint}";
 }
