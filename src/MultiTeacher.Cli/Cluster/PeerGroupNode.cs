@@ -38,8 +38,8 @@ internal static class PeerGroupNode
             throw new CliUsageException($"--peer {index}: the group has {settings.Peers} peers (multiteacher.online.peers), numbered 0 to {settings.Peers - 1}");
         }
 
-        var train = Slice(DatasetCatalog.Load(data, "train"), online.TrainRows);
-        var test = Slice(DatasetCatalog.Load(data, "test"), online.TestRows);
+        var train = DatasetCatalog.Load(data, "train").FirstRows(online.TrainRows);
+        var test = DatasetCatalog.Load(data, "test").FirstRows(online.TestRows);
         var request = new GroupRequest(group, online.Arch, train, settings)
         {
             Test = test,
@@ -74,8 +74,6 @@ internal static class PeerGroupNode
         await Console.Out.WriteLineAsync(Summary(file, weights)).ConfigureAwait(false);
         return 0;
     }
-
-    private static Dataset Slice(Dataset data, int? rows) => rows is { } n && n < data.Count ? data.Slice(0, n) : data;
 
     private static string Summary(PeerReportFile file, string weights) => string.Create(CultureInfo.InvariantCulture,
         $"{file.PeerId} of group {file.Group}: {file.Steps} steps, test accuracy {file.TestAccuracy:P2}; checkpoints sent {file.CheckpointsSent}, " +

@@ -139,6 +139,9 @@ public sealed class Dataset
         return new Dataset(name, inputs, labels, Classes, (int[])SampleShape.Clone());
     }
 
+    /// <summary>The first <paramref name="rows"/> rows (a copy), or this dataset itself when <paramref name="rows"/> is null or not smaller than it.</summary>
+    public Dataset FirstRows(int? rows) => rows is { } n && n < Count ? Slice(0, n) : this;
+
     /// <summary>A copy of the given rows, in the given order (rows may repeat).</summary>
     public Dataset Subset(int[] rows)
     {

@@ -28,7 +28,7 @@ public static class DemoRunner
         Directory.CreateDirectory(Path.Combine(outDirectory, "students"));
         var fullTrain = DatasetCatalog.Load(dataDirectory, "train");
         var test = DatasetCatalog.Load(dataDirectory, "test");
-        var train = plan.TrainRows is { } n && n < fullTrain.Count ? fullTrain.Slice(0, n) : fullTrain;
+        var train = fullTrain.FirstRows(plan.TrainRows);
         var split = TrainValidationSplit.Create(train, plan.ValidationRows, plan.StudentSeed);
         var teachers = PrepareTeachers(plan, train, test, split, new TeacherStore(modelsDirectory), progress, cancellationToken);
 

@@ -36,7 +36,7 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
         ArgumentNullException.ThrowIfNull(request);
         request.Settings.Validate();
         var fullTrain = DatasetCatalog.Load(dataDirectory, "train");
-        var train = request.TrainRows is { } n && n < fullTrain.Count ? fullTrain.Slice(0, n) : fullTrain;
+        var train = fullTrain.FirstRows(request.TrainRows);
         var test = DatasetCatalog.Load(dataDirectory, "test");
         var student = Architecture.Parse(request.Student);
         DataCompatibility.Check(student, train, $"student {request.Student}");

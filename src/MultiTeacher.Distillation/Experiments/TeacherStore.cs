@@ -41,7 +41,7 @@ public sealed class TeacherStore(string directory)
         }
 
         System.IO.Directory.CreateDirectory(Directory);
-        var rows = spec.TrainRows is { } n && n < train.Count ? train.Slice(0, n) : train;
+        var rows = train.FirstRows(spec.TrainRows);
         var model = Model.Create(spec.Arch, (ulong)spec.Seed);
         var options = new TrainingOptions { Epochs = spec.Epochs, Seed = spec.Seed };
         var batches = (double)spec.Epochs * ((rows.Count + options.BatchSize - 1) / options.BatchSize);

@@ -35,8 +35,8 @@ public static class OnlineExperiment
         var clock = Stopwatch.StartNew();
         var fullTrain = DatasetCatalog.Load(dataDirectory, "train");
         var fullTest = DatasetCatalog.Load(dataDirectory, "test");
-        var train = request.TrainRows is { } n && n < fullTrain.Count ? fullTrain.Slice(0, n) : fullTrain;
-        var test = request.TestRows is { } m && m < fullTest.Count ? fullTest.Slice(0, m) : fullTest;
+        var train = fullTrain.FirstRows(request.TrainRows);
+        var test = fullTest.FirstRows(request.TestRows);
         Directory.CreateDirectory(Path.Combine(outDirectory, "peers"));
         var teacherModels = request.Teachers.Select(path => ModelCheckpoint.Load(path).Model).ToList();
 
