@@ -21,10 +21,10 @@ public sealed class CheckpointRelay : ReceiveActor
 {
     private readonly string _memberId;
     private readonly IActorRef _broadcast;
-    private readonly Dictionary<string, Checkpoint> _newest = [];
+    private readonly CheckpointInbox _inbox = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private Checkpoint? _own;
-    private int _published, _resent, _received, _forwarded, _dropped;
+    private int _published, _resent, _forwarded;
 
     /// <summary>Creates the relay; see <see cref="Props"/>.</summary>
     public CheckpointRelay(string memberId, IActorRef broadcast)
@@ -39,7 +39,7 @@ public sealed class CheckpointRelay : ReceiveActor
         Receive<Checkpoint>(Arrived);
         Receive<RelayConnected>(_ => _broadcast.Tell(new CheckpointsWanted(_memberId), Self));
         Receive<CheckpointsWanted>(Resend);
-        Receive<GetStats>(_ => Sender.Tell(new RelayStats(_published, _resent, _received, _forwarded, _dropped)));
+        Receive<GetStats>(_ => Sender.Tell(new RelayStats(_published, _resent, _inbox.Received, _forwarded, _inbox.Ignored)));
     }
 
     /// <summary>Props of the relay of member <paramref name="memberId"/> (its model id), publishing on <paramref name="broadcast"/>.</summary>
@@ -49,9 +49,9 @@ public sealed class CheckpointRelay : ReceiveActor
     {
         _subscribers.Add(subscribe.Subscriber);
         Context.Watch(subscribe.Subscriber);
-        foreach (var checkpoint in _newest.Values)
+        foreach (var modelId in _inbox.ModelIds)
         {
-            Forward(subscribe.Subscriber, checkpoint);
+            Forward(subscribe.Subscriber, _inbox.Newest(modelId)!);
         }
     }
 
@@ -80,19 +80,17 @@ public sealed class CheckpointRelay : ReceiveActor
 
     private void Arrived(Checkpoint checkpoint)
     {
-        _received++;
-        if (_newest.TryGetValue(checkpoint.ModelId, out var held) && held.Version >= checkpoint.Version)
+        var first = _inbox.Newest(checkpoint.ModelId) is null;
+        if (!_inbox.Offer(checkpoint))
         {
-            _dropped++;
             return;
         }
 
-        if (held is null)
+        if (first)
         {
             Context.Log.LogInformationMessage($"{_memberId}: first checkpoint of {checkpoint.ModelId} arrived (version {checkpoint.Version}, step {checkpoint.Step})");
         }
 
-        _newest[checkpoint.ModelId] = checkpoint;
         foreach (var subscriber in _subscribers)
         {
             Forward(subscriber, checkpoint);
