@@ -121,7 +121,7 @@ internal static class ClusterRunDriver
     /// <summary>Hands the student's saved state in <paramref name="outDirectory"/> over to the new run; returns the first shard to dispatch.</summary>
     private static int TakeOver(string outDirectory, string runId, int total, ILogger log)
     {
-        var state = StatePath(outDirectory);
+        var state = ClusterRunFolder.StudentState(outDirectory);
         if (!File.Exists(state))
         {
             throw new PipelineException($"nothing to resume in {outDirectory}: no student state at {state}");
@@ -137,9 +137,7 @@ internal static class ClusterRunDriver
         return next;
     }
 
-    private static string StatePath(string outDirectory) => Path.Combine(outDirectory, "state", "student.safetensors");
-
-    private static string ResumeHint(string outDirectory) => File.Exists(StatePath(outDirectory))
+    private static string ResumeHint(string outDirectory) => File.Exists(ClusterRunFolder.StudentState(outDirectory))
         ? $". The student's state is saved: `mt node --roles coordinator --resume {Path.GetFullPath(outDirectory)}` (same --config) goes on from its last shard."
         : "";
 
@@ -184,7 +182,7 @@ internal static class ClusterRunDriver
     private static ClusterRunResult Result(string runId, PreparedRun run, RunObserver observer, IReadOnlyList<NodeReport> reports, string outDirectory,
         TimeSpan elapsed)
     {
-        var file = Path.Combine(outDirectory, "students", "student.safetensors");
+        var file = ClusterRunFolder.StudentFile(outDirectory);
         if (!File.Exists(file))
         {
             throw new PipelineException($"cluster run {runId} ended but the student node wrote no student to {file} (is its out folder shared?)");

@@ -90,7 +90,7 @@ internal sealed class NodeActor : ReceiveActor
         {
             var file = StudentFile(spec);
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            var state = Path.Combine(spec.OutDirectory, "state", "student.safetensors");
+            var state = ClusterRunFolder.StudentState(spec.OutDirectory);
             Directory.CreateDirectory(Path.GetDirectoryName(state)!);
             if (File.Exists(state))
             {
@@ -160,7 +160,7 @@ internal sealed class NodeActor : ReceiveActor
         return Commands.DistillConfig.Read(tree, spec.BaseDirectory);
     }
 
-    private static string StudentFile(RunSpec spec) => Path.Combine(spec.OutDirectory, "students", "student.safetensors");
+    private static string StudentFile(RunSpec spec) => ClusterRunFolder.StudentFile(spec.OutDirectory);
 
     /// <summary>A run submitted, handled after its broadcast delivery was acknowledged.</summary>
     private sealed record Submitted(RunSpec Spec);
