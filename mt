@@ -14,7 +14,6 @@ say() { printf 'mt: %s\n' "$*" >&2; }
 declare -A needed_files=(
   [libopenblas0-pthread]="/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
   [dataset-fashion-mnist]="/usr/share/datasets/fashion-mnist"
-  [rabbitmq-server]="/usr/sbin/rabbitmq-server"
   [python3-torch]="/usr/lib/python3/dist-packages/torch"
 )
 
@@ -52,7 +51,7 @@ build() { quiet_build MultiTeacher.sln "$@"; }
 
 build_if_needed() {
   if [ -f "$cli_dll" ] && [ -z "$(find "$root/src" "$root/Directory.Build.props" "$root/Directory.Packages.props" \
-      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.proto' \) -newer "$cli_dll" -print -quit)" ]; then
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -newer "$cli_dll" -print -quit)" ]; then
     return 0
   fi
   say "building (Release)"
@@ -77,7 +76,7 @@ summarize_results() {
 }
 
 run_tests() {
-  install_packages libopenblas0-pthread dataset-fashion-mnist rabbitmq-server
+  install_packages libopenblas0-pthread dataset-fashion-mnist
   say "building (Release)"
   build
   local results="$root/.mt/test-results"
@@ -105,16 +104,6 @@ case "${1:-}" in
     # OpenBLAS).
     install_packages libopenblas0-pthread dataset-fashion-mnist || true
     case " $* " in *" --pytorch "*) install_packages python3-torch || true ;; esac
-    build_if_needed
-    exec dotnet "$cli_dll" "$@"
-    ;;
-  node|cluster)
-    # The local cluster of deploy/local-cluster.sh keeps its broker address here.
-    cluster_env="${MT_CLUSTER_DIR:-$root/runs/cluster}/env"
-    if [ -z "${MT_RABBITMQ_URI:-}" ] && [ -r "$cluster_env" ]; then
-      export "$(grep '^MT_RABBITMQ_URI=' "$cluster_env")"
-    fi
-    install_packages libopenblas0-pthread dataset-fashion-mnist || true
     build_if_needed
     exec dotnet "$cli_dll" "$@"
     ;;

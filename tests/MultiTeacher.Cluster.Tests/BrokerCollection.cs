@@ -1,6 +1,0 @@
-using MultiTeacher.Cluster.Testing;
-
-namespace MultiTeacher.Cluster.Tests;
-
-[CollectionDefinition(BrokerFixture.Collection)]
-public sealed class BrokerCollection : ICollectionFixture<BrokerFixture>;
