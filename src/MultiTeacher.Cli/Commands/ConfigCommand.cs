@@ -32,21 +32,11 @@ internal static class ConfigCommand
         var show = new Command("show",
             "Print the resolved tree: the built-in defaults, the file, MT_ environment variables and --set overrides, "
             + "secrets masked.") { file, json, set, withDefaults };
-        show.SetAction(parse => Run(parse.GetValue(file)!, parse.GetValue(set) ?? [], parse.GetValue(json), parse.GetValue(withDefaults)));
-        return show;
-    }
-
-    private static int Run(string file, string[] setOverrides, bool json, bool withDefaults)
-    {
-        try
+        show.SetAction((parse, token) => CommandRunner.Run(_ =>
         {
-            Console.Out.Write(MultiTeacherConfiguration.Show(file, setOverrides, json, withDefaults));
+            Console.Out.Write(MultiTeacherConfiguration.Show(parse.GetValue(file)!, parse.GetValue(set) ?? [], parse.GetValue(json), parse.GetValue(withDefaults)));
             return 0;
-        }
-        catch (InvalidConfigurationException e)
-        {
-            Console.Error.WriteLine($"mt config show: {e.Message}");
-            return 2;
-        }
+        }, token));
+        return show;
     }
 }
