@@ -107,7 +107,7 @@ internal static partial class AkkaHocon
         {
             throw new InvalidConfigurationException($"{sources[^1].Name}: Akka's HOCON parser did not finish within "
                 + $"{ParseTimeout.TotalSeconds:0} s. Akka 1.5.75 loops forever on an array that holds an unquoted character "
-                + "other than a value, ',' or ']' (such as an unclosed '[' before a '}', or one of = : ? ! @ * & ^ ` \\); "
+                + "that cannot start a value (an unclosed '[' before a '}', or one of $ ? ! @ * & ^ ` \\ outside quotes); "
                 + "put such values in double quotes");
         }
         return failure switch
