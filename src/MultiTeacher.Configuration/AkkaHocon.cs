@@ -1,13 +1,11 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 
 namespace MultiTeacher.Configuration;
-
-/// <summary>One HOCON text to read: how errors name it, the text, and the folder its includes are relative to.</summary>
-internal sealed record HoconSource(string Name, string Text, string Directory);
 
 /// <summary>
 /// Calls Akka's HOCON parser (<see cref="Parser"/>) and makes its failures loud and placed. Akka 1.5.75 resolves
@@ -31,17 +29,17 @@ internal static partial class AkkaHocon
     {
         var texts = sources.Select(s => s with { Text = EnvironmentSubstitutions.Apply(s.Text, s.Name, environment) }).ToList();
         var starts = new List<int>();
-        var document = new System.Text.StringBuilder();
+        var builder = new StringBuilder();
         foreach (var source in texts)
         {
-            starts.Add(document.Length);
-            document.Append(source.Text).Append('\n');
+            starts.Add(builder.Length);
+            builder.Append(source.Text).Append('\n');
         }
-        document.Append(EndMarker).Append(" = true\n");
+        string document = builder.Append(EndMarker).Append(" = true\n").ToString();
 
         var last = texts[^1];
-        var root = RunWithDeadline(texts, () => Parser.Parse(document.ToString(), Includes(last.Directory, environment, [last.Name])).Value,
-            exception => Describe(exception, document.ToString(), texts, starts));
+        var root = RunWithDeadline(last.Name, () => Parser.Parse(document, Includes(last.Directory, environment, [last.Name])).Value,
+            exception => Describe(exception, document, texts, starts));
 
         var items = root.GetObject()?.Items ?? [];
         if (!items.Remove(EndMarker) && !StartsWithBrace(last.Text))
@@ -85,7 +83,7 @@ internal static partial class AkkaHocon
             }
         };
 
-    private static HoconValue RunWithDeadline(IReadOnlyList<HoconSource> sources, Func<HoconValue> parse, Func<Exception, Exception> describe)
+    private static HoconValue RunWithDeadline(string sourceName, Func<HoconValue> parse, Func<Exception, Exception> describe)
     {
         HoconValue? result = null;
         Exception? failure = null;
@@ -105,7 +103,7 @@ internal static partial class AkkaHocon
         thread.Start();
         if (!thread.Join(ParseTimeout))
         {
-            throw new InvalidConfigurationException($"{sources[^1].Name}: Akka's HOCON parser did not finish within "
+            throw new InvalidConfigurationException($"{sourceName}: Akka's HOCON parser did not finish within "
                 + $"{ParseTimeout.TotalSeconds:0} s. Akka 1.5.75 loops forever on an array that holds an unquoted character "
                 + "that cannot start a value (an unclosed '[' before a '}', or one of $ ? ! @ * & ^ ` \\ outside quotes); "
                 + "put such values in double quotes");
@@ -172,7 +170,7 @@ internal static partial class AkkaHocon
         {
             if (key.EndsWith('+'))
             {
-                throw new InvalidConfigurationException($"{sourceName}: `{key.TrimEnd('+').Trim()} +=` is not understood by Akka's HOCON "
+                throw new InvalidConfigurationException($"{sourceName}: `{ConfigPath.Join(path.Append(key.TrimEnd('+').Trim()))} +=` is not understood by Akka's HOCON "
                     + "parser (it makes a key ending in '+'); write the whole array instead");
             }
             if (key.StartsWith("include ", StringComparison.Ordinal))

@@ -4,15 +4,6 @@ using Akka.Configuration.Hocon;
 
 namespace MultiTeacher.Configuration;
 
-/// <summary>What a value of Akka's HOCON tree is, as its getters see it.</summary>
-internal enum ValueKind
-{
-    Object,
-    Array,
-    Text,
-    Null,
-}
-
 /// <summary>
 /// Reads Akka's resolved HOCON tree (<see cref="HoconValue"/>): the kind of a value, a check that no substitution
 /// leads back into itself, and a plain JSON copy for showing it. Akka keeps every scalar as text (a quoted
