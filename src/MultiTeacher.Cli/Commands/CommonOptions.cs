@@ -26,13 +26,13 @@ internal static class CommonOptions
     }.AcceptOnlyFromAmong("train", "test");
 
     /// <summary>Applies --threads, else <c>multiteacher.threads</c> of <paramref name="config"/> (or of the repository's cluster.hocon).</summary>
-    public static void ApplyThreads(int? threads, HoconConfig? config = null)
+    public static void ApplyThreads(int? threads, LoadedConfiguration? config = null)
     {
         if (threads is null)
         {
             var file = Path.Combine(RepositoryRoot.Find(), MultiTeacherConfiguration.DefaultFileName);
-            config ??= MultiTeacherConfiguration.LoadTree(File.Exists(file) ? file : null, []);
-            threads = config.GetInt("multiteacher.threads");
+            config ??= MultiTeacherConfiguration.Load(File.Exists(file) ? file : null, []);
+            threads = config.Root.GetInt("multiteacher.threads");
         }
 
         if (threads < 1)
