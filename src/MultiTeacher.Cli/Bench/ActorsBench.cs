@@ -17,8 +17,6 @@ namespace MultiTeacher.Cli.Bench;
 /// </summary>
 internal static partial class ActorsBench
 {
-    private const int RoundTripsPerRound = 20_000;
-
     public static Command CreateCommand()
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object per benchmark instead of text." };
@@ -44,9 +42,9 @@ internal static partial class ActorsBench
                 Report(json, result);
             }
 
-            foreach (var (bytes, count) in new[] { (1024, 50_000), (40 * 1024, 2_000) })
+            foreach (var bytes in new[] { 1024, 40 * 1024 })
             {
-                foreach (var result in await MeasureAsync(systems, budget, "tell", bytes, TellRound(bytes / sizeof(float), count)).ConfigureAwait(false))
+                foreach (var result in await MeasureAsync(systems, budget, "tell", bytes, TellRound(bytes / sizeof(float))).ConfigureAwait(false))
                 {
                     Report(json, result);
                 }
@@ -60,26 +58,37 @@ internal static partial class ActorsBench
         return 0;
     }
 
-    /// <summary>One round: runs in a system and says how many messages (or round trips) it timed and how long they took.</summary>
-    private delegate Task<(int Count, TimeSpan Elapsed)> Round(ActorSystem system);
+    /// <summary>One round of <c>count</c> messages (or round trips) in a system; returns how long they took.</summary>
+    private delegate Task<TimeSpan> Round(ActorSystem system, int count);
 
-    /// <summary>Alternates rounds between the systems until each has had its budget (and at least three rounds); medians per system.</summary>
+    /// <summary>
+    /// Alternates rounds between the systems, each until it has had its budget and at least three rounds; medians per
+    /// system. A round's size is set per system from a warm-up round, to about a twentieth of the budget, since the
+    /// serialized rounds can be a thousand times slower than the plain ones.
+    /// </summary>
     private static async Task<List<JsonObject>> MeasureAsync((bool Serialized, ActorSystem System)[] systems, TimeSpan budget, string bench, int bytes, Round round)
     {
         var rates = systems.Select(_ => new List<double>()).ToArray();
         var spent = new TimeSpan[systems.Length];
+        var counts = new int[systems.Length];
         for (var s = 0; s < systems.Length; s++)
         {
-            await round(systems[s].System).ConfigureAwait(false); // warm-up
+            const int WarmUp = 200;
+            var elapsed = await round(systems[s].System, WarmUp).ConfigureAwait(false);
+            counts[s] = (int)Math.Clamp(WarmUp * (budget / 20) / elapsed, 1_000, 5_000_000);
         }
 
-        while (rates.Any(r => r.Count < 3) || spent.Any(t => t < budget))
+        bool Wanted(int s) => rates[s].Count < 3 || spent[s] < budget;
+        while (Enumerable.Range(0, systems.Length).Any(Wanted))
         {
             for (var s = 0; s < systems.Length; s++)
             {
-                var (count, elapsed) = await round(systems[s].System).ConfigureAwait(false);
-                rates[s].Add(count / elapsed.TotalSeconds);
-                spent[s] += elapsed;
+                if (Wanted(s))
+                {
+                    var elapsed = await round(systems[s].System, counts[s]).ConfigureAwait(false);
+                    rates[s].Add(counts[s] / elapsed.TotalSeconds);
+                    spent[s] += elapsed;
+                }
             }
         }
 
@@ -103,23 +112,23 @@ internal static partial class ActorsBench
         }).ToList();
     }
 
-    /// <summary>Two actors bounce one message <see cref="RoundTripsPerRound"/> times.</summary>
-    private static Round PingPongRound() => async system =>
+    /// <summary>Two actors bounce one message <c>count</c> times.</summary>
+    private static Round PingPongRound() => async (system, count) =>
     {
         var ponger = system.ActorOf(Props.Create(() => new Ponger()));
         var pinger = system.ActorOf(Props.Create(() => new Pinger()));
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var start = Stopwatch.GetTimestamp();
-        pinger.Tell(new Serve(ponger, RoundTripsPerRound, done));
+        pinger.Tell(new Serve(ponger, count, done));
         await done.Task.ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(start);
         system.Stop(pinger);
         system.Stop(ponger);
-        return (RoundTripsPerRound, elapsed);
+        return elapsed;
     };
 
-    /// <summary>A producer actor tells a counter actor <paramref name="count"/> messages of <paramref name="floats"/> floats.</summary>
-    private static Round TellRound(int floats, int count) => async system =>
+    /// <summary>A producer actor tells a counter actor <c>count</c> messages of <paramref name="floats"/> floats.</summary>
+    private static Round TellRound(int floats) => async (system, count) =>
     {
         var counter = system.ActorOf(Props.Create(() => new Counter()));
         var producer = system.ActorOf(Props.Create(() => new Producer(counter)));
@@ -131,7 +140,7 @@ internal static partial class ActorsBench
         var elapsed = Stopwatch.GetElapsedTime(start);
         system.Stop(producer);
         system.Stop(counter);
-        return (count, elapsed);
+        return elapsed;
     };
 
     private static double Median(List<double> values)
