@@ -27,6 +27,21 @@ public sealed class PipelineSupervisionTests : ActorTestKit
     }
 
     [Fact]
+    public async Task RunAsync_AnActorsConstructorThrows_TheRunFailsWithThatError_NotAkkasWrapper()
+    {
+        // No training rows: the coordinator's constructor refuses a plan without shards.
+        var empty = Fixtures.Data.FirstRows(0);
+        var request = new PipelineRequest("run", [new PipelineTeacher("a", new CachedLogitSource(Fixtures.TeacherLogits(1)))], Model.Create("mlp:32-8-4", 1),
+            empty, [], s_settings);
+
+        var error = await EventFilter.Exception<Akka.Actor.ActorInitializationException>()
+            .ExpectOneAsync(() => Assert.ThrowsAsync<PipelineException>(() => DistillationPipeline.RunAsync(request, Sys)));
+
+        Assert.IsType<ArgumentOutOfRangeException>(error.InnerException);
+        Assert.StartsWith("a pipeline actor failed: firstShard", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_Cancelled_StopsWithOperationCanceledAndTerminatesItsSystem()
     {
         using var cancel = new CancellationTokenSource();

@@ -59,9 +59,24 @@ internal sealed class DistillationRun : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(e =>
     {
-        Fail(new PipelineException($"a pipeline actor failed: {e.Message}", e));
+        var cause = Unwrap(e);
+        Fail(new PipelineException($"a pipeline actor failed: {cause.Message}", cause));
         return Directive.Stop;
     }));
+
+    /// <summary>
+    /// The error itself: a constructor that threw (a student state of another run, say) reaches the supervisor wrapped
+    /// in Akka's <see cref="ActorInitializationException"/>, around the reflection's own wrappers.
+    /// </summary>
+    private static Exception Unwrap(Exception error)
+    {
+        while (error is ActorInitializationException or TypeLoadException or System.Reflection.TargetInvocationException && error.InnerException is { } inner)
+        {
+            error = inner;
+        }
+
+        return error;
+    }
 
     /// <inheritdoc />
     protected override void PreStart()
