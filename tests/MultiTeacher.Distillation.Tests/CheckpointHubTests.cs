@@ -1,10 +1,8 @@
-using MultiTeacher.Actors;
-using MultiTeacher.Actors.TestKit;
 using MultiTeacher.Distillation.Pipeline;
 
 namespace MultiTeacher.Distillation.Tests;
 
-public sealed class CheckpointHubTests : TestKitBase
+public sealed class CheckpointHubTests : ActorTestKit
 {
     [Fact]
     public async Task Checkpoint_OlderOrEqualVersion_IsNotForwarded()

@@ -1,12 +1,11 @@
-using MultiTeacher.Actors;
-using MultiTeacher.Actors.TestKit;
+using Akka.TestKit;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Losses;
 using MultiTeacher.Distillation.Pipeline;
 
 namespace MultiTeacher.Distillation.Tests;
 
-public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
+public sealed class EnsembleAggregatorTests : ActorTestKit
 {
     private const int Rows = 5;
     private static readonly Shard s_shard = new("data", 0, 0, Rows);
@@ -20,8 +19,8 @@ public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
         var b = Fixtures.RandomLogits(Rows, 2);
 
         aggregator.Tell(new ExpectShard("run", s_shard, 0));
-        aggregator.Tell(Output("a", a));
-        aggregator.Tell(Output("b", b));
+        aggregator.Tell(OutputOf("a", a));
+        aggregator.Tell(OutputOf("b", b));
 
         var targets = await student.ExpectMsgAsync<AggregatedTargets>();
         Assert.Equal(["a", "b"], targets.TeachersUsed);
@@ -36,10 +35,10 @@ public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
         var (aggregator, student, _) = Create(["a", "b"]);
         var a = Fixtures.RandomLogits(Rows, 1);
 
-        aggregator.Tell(Output("a", a));
-        aggregator.Tell(Output("a", Fixtures.RandomLogits(Rows, 7)));
-        aggregator.Tell(Output("b", Fixtures.RandomLogits(Rows, 2)));
-        aggregator.Tell(Output("b", Fixtures.RandomLogits(Rows, 2)));
+        aggregator.Tell(OutputOf("a", a));
+        aggregator.Tell(OutputOf("a", Fixtures.RandomLogits(Rows, 7)));
+        aggregator.Tell(OutputOf("b", Fixtures.RandomLogits(Rows, 2)));
+        aggregator.Tell(OutputOf("b", Fixtures.RandomLogits(Rows, 2)));
 
         var targets = await student.ExpectMsgAsync<AggregatedTargets>();
         Assert.Equal(Expected([a, Fixtures.RandomLogits(Rows, 2)], [1f, 1f]), targets.Targets);
@@ -55,12 +54,16 @@ public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
         var a = Fixtures.RandomLogits(Rows, 1);
         var c = Fixtures.RandomLogits(Rows, 3);
         aggregator.Tell(new ExpectShard("run", s_shard, 0));
-        aggregator.Tell(Output("a", a));
-        aggregator.Tell(Output("c", c));
+        aggregator.Tell(OutputOf("a", a));
+        aggregator.Tell(OutputOf("c", c));
         await student.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
-        await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3)); // every output handled
+        await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3)); // every output handled, the deadline timer set
 
-        Clock.Advance(TimeSpan.FromSeconds(10));
+        await EventFilter.Warning(contains: "closed at its deadline without b").ExpectOneAsync(() =>
+        {
+            Scheduler.Advance(TimeSpan.FromSeconds(10));
+            return Task.CompletedTask;
+        });
 
         var targets = await student.ExpectMsgAsync<AggregatedTargets>();
         Assert.Equal(["a", "c"], targets.TeachersUsed);
@@ -80,8 +83,8 @@ public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
         poisoned[7] = float.NaN;
         var b = Fixtures.RandomLogits(Rows, 2);
 
-        aggregator.Tell(Output("a", poisoned));
-        aggregator.Tell(Output("b", b));
+        aggregator.Tell(OutputOf("a", poisoned));
+        aggregator.Tell(OutputOf("b", b));
 
         var targets = await student.ExpectMsgAsync<AggregatedTargets>();
         Assert.Equal(["b"], targets.TeachersUsed);
@@ -97,7 +100,7 @@ public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
         var (aggregator, student, _) = Create(["a", "b"]);
 
         aggregator.Tell(new TeacherOutput("run", s_shard, 0, "a", 0, new float[Rows * 3], Rows, 3));
-        aggregator.Tell(Output("b", Fixtures.RandomLogits(Rows, 2)));
+        aggregator.Tell(OutputOf("b", Fixtures.RandomLogits(Rows, 2)));
 
         await student.ExpectMsgAsync<AggregatedTargets>(t => t.TeachersUsed.SequenceEqual(["b"]));
         var stats = await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3));
@@ -111,7 +114,9 @@ public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
         aggregator.Tell(new ExpectShard("run", s_shard, 0));
         await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3)); // the deadline timer is set
 
-        Clock.Advance(TimeSpan.FromSeconds(11));
+        Scheduler.Advance(TimeSpan.FromSeconds(9));
+        await coordinator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        Scheduler.Advance(TimeSpan.FromSeconds(1));
 
         var failed = await coordinator.ExpectMsgAsync<ShardFailed>();
         Assert.Contains("no teacher answered within 10 s", failed.Reason);
@@ -125,10 +130,11 @@ public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
         aggregator.Tell(new ExpectShard("run", s_shard, 0));
         await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3));
 
-        Clock.Advance(TimeSpan.FromSeconds(11));
-        Clock.Advance(TimeSpan.FromSeconds(11));
+        Scheduler.Advance(TimeSpan.FromSeconds(11));
+        await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3)); // the first deadline handled, the second timer set
+        Scheduler.Advance(TimeSpan.FromSeconds(11));
         var stats = await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3));
-        aggregator.Tell(Output("a", Fixtures.RandomLogits(Rows, 1)));
+        aggregator.Tell(OutputOf("a", Fixtures.RandomLogits(Rows, 1)));
 
         await student.ExpectMsgAsync<AggregatedTargets>(t => t.TeachersUsed.SequenceEqual(["a"]) && t.MissingTeachers.Count == 0);
         await coordinator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
@@ -145,6 +151,39 @@ public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
         await student.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
+    [Fact]
+    public async Task TeacherOutput_AfterTheShardClosedAtItsDeadline_IsCountedLateAndNotSentAgain()
+    {
+        var (aggregator, student, _) = Create(["a", "b"]);
+        aggregator.Tell(new ExpectShard("run", s_shard, 0));
+        aggregator.Tell(OutputOf("a", Fixtures.RandomLogits(Rows, 1)));
+        await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3));
+        Scheduler.Advance(TimeSpan.FromSeconds(10));
+        await student.ExpectMsgAsync<AggregatedTargets>(t => t.MissingTeachers.SequenceEqual(["b"]));
+
+        aggregator.Tell(OutputOf("b", Fixtures.RandomLogits(Rows, 2)));
+
+        await student.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        var stats = await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3));
+        Assert.Equal((1, 1, 1), (stats.Aggregated, stats.LateDropped, stats.ClosedIncomplete));
+    }
+
+    [Fact]
+    public async Task TeacherOutput_EveryTeacherAnsweredBeforeTheDeadline_DeadlineTimerIsCancelled()
+    {
+        var (aggregator, student, coordinator) = Create(["a"]);
+        aggregator.Tell(new ExpectShard("run", s_shard, 0));
+        aggregator.Tell(OutputOf("a", Fixtures.RandomLogits(Rows, 1)));
+        await student.ExpectMsgAsync<AggregatedTargets>();
+
+        Scheduler.Advance(TimeSpan.FromSeconds(60));
+
+        await coordinator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        var stats = await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3));
+        Assert.Equal((1, 0), (stats.Aggregated, stats.ClosedIncomplete));
+        Assert.Empty(stats.Incidents);
+    }
+
     private (IActorRef Aggregator, TestProbe Student, TestProbe Coordinator) Create(string[] teachers, float[]? weights = null, bool failUnanswered = true)
     {
         var student = CreateTestProbe();
@@ -157,7 +196,7 @@ public sealed class EnsembleAggregatorTests() : TestKitBase(useFakeClock: true)
         return (aggregator, student, coordinator);
     }
 
-    private static TeacherOutput Output(string teacher, float[] logits) =>
+    private static TeacherOutput OutputOf(string teacher, float[] logits) =>
         new("run", s_shard, 0, teacher, 0, logits, Rows, Fixtures.Classes);
 
     private static float[] Expected(float[][] logits, float[] weights)

@@ -8,7 +8,7 @@ using MultiTeacher.Distillation.Teachers;
 namespace MultiTeacher.Distillation.Tests;
 
 [Collection(SingleThreadCollection.Name)]
-public sealed class PipelineEquivalenceTests
+public sealed class PipelineEquivalenceTests : ActorTestKit
 {
     private static readonly LogitTable[] s_teachers = [Fixtures.TeacherLogits(1), Fixtures.TeacherLogits(2), Fixtures.TeacherLogits(3)];
 
@@ -29,7 +29,7 @@ public sealed class PipelineEquivalenceTests
 
         var student = Model.Create(arch, 9);
         var teachers = s_teachers.Select((table, i) => new PipelineTeacher($"t{i}", new CachedLogitSource(table))).ToList();
-        var result = await DistillationPipeline.RunAsync(new PipelineRequest("run", teachers, student, Fixtures.Data, labels, settings));
+        var result = await DistillationPipeline.RunAsync(new PipelineRequest("run", teachers, student, Fixtures.Data, labels, settings), Sys);
 
         Assert.Equal(reference.Parameters.Values, student.Parameters.Values);
         var shards = 3 * ((700 + 47) / 48);
@@ -50,8 +50,8 @@ public sealed class PipelineEquivalenceTests
         var live = new List<PipelineTeacher> { new("a", new ModelLogitSource(teacher, Fixtures.Data)) };
         var cached = new List<PipelineTeacher> { new("a", new CachedLogitSource(TeacherLogitsOf(teacher))) };
 
-        await DistillationPipeline.RunAsync(new PipelineRequest("live", live, first, Fixtures.Data, Fixtures.Data.Labels, settings));
-        await DistillationPipeline.RunAsync(new PipelineRequest("cached", cached, second, Fixtures.Data, Fixtures.Data.Labels, settings));
+        await DistillationPipeline.RunAsync(new PipelineRequest("live", live, first, Fixtures.Data, Fixtures.Data.Labels, settings), Sys);
+        await DistillationPipeline.RunAsync(new PipelineRequest("cached", cached, second, Fixtures.Data, Fixtures.Data.Labels, settings), Sys);
 
         // A network run on a shard's rows and the same network run over the whole set in batches of 256 differ in
         // the last bits (GEMM blocking depends on the batch size), so the students agree closely, not bit for bit.

@@ -1,10 +1,10 @@
-using MultiTeacher.Actors.TestKit;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Distillation.Pipeline;
+using MultiTeacher.Distillation.Students;
 
 namespace MultiTeacher.Distillation.Tests;
 
-public sealed class ShardCoordinatorTests : TestKitBase
+public sealed class ShardCoordinatorTests : ActorTestKit
 {
     // 700 rows in shards of 100: 7 shards per epoch, 14 over two epochs; at most 2 in flight.
     private static readonly DistillationSettings s_settings = new() { Epochs = 2, ShardSize = 100, MaxShardsInFlight = 2 };
@@ -13,10 +13,10 @@ public sealed class ShardCoordinatorTests : TestKitBase
     [Fact]
     public async Task ResumedRun_DispatchesFromTheFirstUntrainedShard_AndCompletesAfterTheLast()
     {
-        var observer = new Observer();
+        var reports = CreateTestProbe();
         var teacher = CreateTestProbe();
         var aggregator = CreateTestProbe();
-        var coordinator = Sys.ActorOf(ShardCoordinator.Props("run", s_planner, s_settings, observer, firstShard: 11));
+        var coordinator = Sys.ActorOf(ShardCoordinator.Props("run", s_planner, s_settings, reports, firstShard: 11));
 
         coordinator.Tell(new BeginRun([teacher], aggregator));
 
@@ -29,30 +29,46 @@ public sealed class ShardCoordinatorTests : TestKitBase
 
         foreach (var sequence in new[] { 11, 12, 13 })
         {
-            coordinator.Tell(new ShardTrained("run", s_planner.ForEpoch(1).Shards[sequence - 7], sequence, new Students.ShardResult(100, 0, 0, 0)));
+            coordinator.Tell(new ShardTrained("run", s_planner.ForEpoch(1).Shards[sequence - 7], sequence, new ShardResult(100, 0, 0, 0)));
         }
 
         Assert.Equal(13, (await aggregator.ExpectMsgAsync<ExpectShard>()).Sequence);
-        await observer.Done.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal([(12, 14), (13, 14), (14, 14)], observer.Progress);
+        var progress = new[] { await reports.ExpectMsgAsync<RunProgress>(), await reports.ExpectMsgAsync<RunProgress>(), await reports.ExpectMsgAsync<RunProgress>() };
+        Assert.Equal([(12, 14), (13, 14), (14, 14)], progress.Select(p => (p.Trained, p.Total)));
+        await reports.ExpectMsgAsync<RunCompleted>(c => c.RunId == "run");
     }
 
-    private sealed class Observer : IPipelineObserver
+    [Fact]
+    public async Task ShardTrained_RepeatedOrOfAnotherRun_CountsEachShardOnce()
     {
-        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reports = CreateTestProbe();
+        var aggregator = CreateTestProbe();
+        var coordinator = Sys.ActorOf(ShardCoordinator.Props("run", s_planner, s_settings, reports));
+        coordinator.Tell(new BeginRun([], aggregator));
+        var shard = (await aggregator.ExpectMsgAsync<ExpectShard>()).Shard;
 
-        public Task Done => _done.Task;
+        coordinator.Tell(new ShardTrained("run", shard, 0, new ShardResult(100, 0, 0, 0)));
+        coordinator.Tell(new ShardTrained("run", shard, 0, new ShardResult(100, 0, 0, 0)));
+        coordinator.Tell(new ShardTrained("other-run", shard, 1, new ShardResult(100, 0, 0, 0)));
 
-        public List<(int Trained, int Total)> Progress { get; } = [];
+        Assert.Equal(1, (await reports.ExpectMsgAsync<RunProgress>()).Trained);
+        await reports.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        var stats = await coordinator.Ask<CoordinatorStats>(new GetStats(), TimeSpan.FromSeconds(3));
+        Assert.Equal((3, 1, 14), (stats.Dispatched, stats.Trained, stats.Total));
+    }
 
-        public void ShardTrained(int trained, int total) => Progress.Add((trained, total));
+    [Fact]
+    public async Task ShardFailed_ReportsTheRunFailedNamingTheShard()
+    {
+        var reports = CreateTestProbe();
+        var aggregator = CreateTestProbe();
+        var coordinator = Sys.ActorOf(ShardCoordinator.Props("run", s_planner, s_settings, reports));
+        coordinator.Tell(new BeginRun([], aggregator));
+        var shard = (await aggregator.ExpectMsgAsync<ExpectShard>()).Shard;
 
-        public void EpochCompleted(StudentEpochCompleted epoch)
-        {
-        }
+        coordinator.Tell(new ShardFailed("run", shard, 0, "no teacher answered within 30 s"));
 
-        public void Completed() => _done.TrySetResult();
-
-        public void Failed(Exception reason) => _done.TrySetException(reason);
+        var failed = await reports.ExpectMsgAsync<RunFailed>();
+        Assert.Equal($"shard {shard.Id} failed: no teacher answered within 30 s", failed.Reason);
     }
 }

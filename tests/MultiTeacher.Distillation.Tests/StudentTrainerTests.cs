@@ -1,12 +1,10 @@
-using MultiTeacher.Actors;
-using MultiTeacher.Actors.TestKit;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Distillation.Pipeline;
 
 namespace MultiTeacher.Distillation.Tests;
 
-public sealed class StudentTrainerTests : TestKitBase
+public sealed class StudentTrainerTests : ActorTestKit
 {
     private static readonly DistillationSettings s_settings = new() { Epochs = 1, BatchSize = 50, ShardSize = 100, Alpha = 0.5f, CheckpointEverySteps = 0 };
     private static readonly ShardPlanner s_planner = new(Fixtures.Data.Name, Fixtures.Data.Count, s_settings.Seed, s_settings.ShardSize);
@@ -79,11 +77,11 @@ public sealed class StudentTrainerTests : TestKitBase
             }
 
             Assert.Equal(6, (await first.Ask<StudentStats>(new GetStats(), TimeSpan.FromSeconds(10))).Trained);
-            Assert.True(await first.GracefulStopAsync(TimeSpan.FromSeconds(10)));
+            Assert.True(await first.GracefulStop(TimeSpan.FromSeconds(10)));
 
             var coordinator = CreateTestProbe();
-            // The broker redelivers what was not acknowledged: shard 5 (trained and saved, its ack lost with the
-            // process) and 9 (held, never part of the state) among them. Shards 0-4 are not sent again.
+            // The shards from 5 on come again (at-least-once delivery): shard 5 (trained and saved, its ShardTrained
+            // lost with the process) and 9 (held, never part of the state) among them. Shards 0-4 are not sent again.
             var (second, again) = Create(coordinator, null, settings, planner, state);
             for (var s = 5; s < total; s++)
             {

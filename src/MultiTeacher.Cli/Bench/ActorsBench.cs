@@ -2,25 +2,30 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MultiTeacher.Actors;
+using Akka.Actor;
+using Akka.Configuration;
+using MultiTeacher.Distillation;
 
 namespace MultiTeacher.Cli.Bench;
 
 /// <summary>
-/// <c>mt bench actors</c>: the cost of the actor kernel against a bare <see cref="System.Threading.Channels.Channel{T}"/>
-/// doing the same work in the same run. One-way Tell throughput between two actors, ping-pong round trips, and
-/// Ask latency; plus the bytes allocated per Tell.
+/// <c>mt bench actors</c>: Akka.NET's local <c>Tell</c> throughput in our configuration (Hyperion as the serializer),
+/// with <c>akka.actor.serialize-messages</c> off (the product in one process) and on (every message round-tripped
+/// through Hyperion, as in the tests): a two-actor ping-pong, and one-way Tells of 1 KiB and 40 KiB <c>float[]</c>
+/// messages. Rounds alternate between the two systems and medians are reported, so that load from other processes
+/// hits both alike. Without serialization a Tell passes a reference, so the payload's size does not matter; with it,
+/// every Tell encodes and decodes the message, which is what a message pays at least to cross machines.
 /// </summary>
 internal static partial class ActorsBench
 {
-    private const int MessagesPerRound = 1_000_000;
-    private const int RoundTripsPerRound = 100_000;
-
     public static Command CreateCommand()
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object per benchmark instead of text." };
-        var seconds = new Option<double>("--seconds") { Description = "Seconds measured per benchmark.", DefaultValueFactory = _ => 2.0 };
-        var command = new Command("actors", "Tell throughput, ping-pong round trips and Ask latency of the actor kernel, beside a bare Channel<T> loop.") { json, seconds };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds measured per benchmark and setting.", DefaultValueFactory = _ => 1.0 };
+        var command = new Command("actors", "Akka.NET Tell throughput (ping-pong; 1 KiB and 40 KiB float[] messages) with serialize-messages off and on.")
+        {
+            json, seconds,
+        };
         command.SetAction((parse, _) => RunAsync(parse.GetValue(json), parse.GetValue(seconds)));
         return command;
     }
@@ -28,117 +33,122 @@ internal static partial class ActorsBench
     private static async Task<int> RunAsync(bool json, double seconds)
     {
         var budget = TimeSpan.FromSeconds(seconds);
-        await using var system = new ActorSystem("bench");
-        Report(json, await MeasureTellAsync(system, budget));
-        Report(json, await MeasurePingPongAsync(system, budget));
-        Report(json, await MeasureAskAsync(system, budget));
+        var off = ActorSystems.Create("bench-plain");
+        var on = ActorSystems.Create("bench-serialized", ConfigurationFactory.ParseString("akka.actor.serialize-messages = on"));
+        try
+        {
+            var systems = new[] { (Serialized: false, System: off), (Serialized: true, System: on) };
+            foreach (var result in await MeasureAsync(systems, budget, "ping-pong", 0, PingPongRound()).ConfigureAwait(false))
+            {
+                Report(json, result);
+            }
+
+            foreach (var bytes in new[] { 1024, 40 * 1024 })
+            {
+                foreach (var result in await MeasureAsync(systems, budget, "tell", bytes, TellRound(bytes / sizeof(float))).ConfigureAwait(false))
+                {
+                    Report(json, result);
+                }
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(off.Terminate(), on.Terminate()).ConfigureAwait(false);
+        }
+
         return 0;
     }
 
+    /// <summary>One round of <c>count</c> messages (or round trips) in a system; returns how long they took.</summary>
+    private delegate Task<TimeSpan> Round(ActorSystem system, int count);
+
     /// <summary>
-    /// One producer actor tells a counter actor N messages; the anchor does the same with two tasks and a channel.
-    /// Rounds alternate between the two, and the medians are reported, so that load from other processes hits both.
+    /// Alternates rounds between the systems, each until it has had its budget and at least three rounds; medians per
+    /// system. A round's size is set per system from a warm-up round, to about a twentieth of the budget, since the
+    /// serialized rounds can be a thousand times slower than the plain ones.
     /// </summary>
-    private static async Task<JsonObject> MeasureTellAsync(ActorSystem system, TimeSpan budget)
+    private static async Task<List<JsonObject>> MeasureAsync((bool Serialized, ActorSystem System)[] systems, TimeSpan budget, string bench, int bytes, Round round)
     {
-        var counter = system.ActorOf(Props.Create(() => new Counter()), "counter");
-        var producer = system.ActorOf(Props.Create(() => new Producer(counter)), "producer");
-        await TellRoundAsync(counter, producer);
-        await ChannelAnchor.OneWayAsync(MessagesPerRound);
-
-        var rounds = new Rounds();
-        long producerBytes = 0, totalBytes = 0;
-        while (!rounds.Done(budget))
+        var rates = systems.Select(_ => new List<double>()).ToArray();
+        var spent = new TimeSpan[systems.Length];
+        var counts = new int[systems.Length];
+        for (var s = 0; s < systems.Length; s++)
         {
-            var anchor = await Rounds.TimeAsync(() => ChannelAnchor.OneWayAsync(MessagesPerRound));
-            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            var start = Stopwatch.GetTimestamp();
-            producerBytes += await TellRoundAsync(counter, producer);
-            var actor = Stopwatch.GetElapsedTime(start);
-            totalBytes += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-            rounds.Add(MessagesPerRound, actor, anchor);
+            const int WarmUp = 200;
+            await round(systems[s].System, WarmUp).ConfigureAwait(false); // JIT
+            var elapsed = await round(systems[s].System, WarmUp).ConfigureAwait(false);
+            counts[s] = (int)Math.Clamp(WarmUp * (budget / 20) / elapsed, 1_000, 5_000_000);
         }
-        return new JsonObject
+
+        bool Wanted(int s) => rates[s].Count < 3 || spent[s] < budget;
+        while (Enumerable.Range(0, systems.Length).Any(Wanted))
         {
-            ["bench"] = "tell",
-            ["messages"] = rounds.Count,
-            ["messages_per_s"] = Math.Round(rounds.MedianRate),
-            ["anchor_messages_per_s"] = Math.Round(rounds.MedianAnchorRate),
-            ["ratio"] = Math.Round(rounds.MedianRatio, 3),
-            ["bytes_per_tell"] = Math.Round((double)producerBytes / rounds.Count, 2),
-            ["total_bytes_per_message"] = Math.Round((double)totalBytes / rounds.Count, 2),
-        };
+            for (var s = 0; s < systems.Length; s++)
+            {
+                if (Wanted(s))
+                {
+                    var elapsed = await round(systems[s].System, counts[s]).ConfigureAwait(false);
+                    rates[s].Add(counts[s] / elapsed.TotalSeconds);
+                    spent[s] += elapsed;
+                }
+            }
+        }
+
+        return systems.Select((system, s) =>
+        {
+            var rate = Median(rates[s]);
+            var result = new JsonObject { ["bench"] = bench, ["serialize_messages"] = system.Serialized };
+            if (bytes == 0)
+            {
+                result["round_trips_per_s"] = Math.Round(rate);
+            }
+            else
+            {
+                result["payload_bytes"] = bytes;
+                result["messages_per_s"] = Math.Round(rate);
+                result["mib_per_s"] = Math.Round(rate * bytes / (1024 * 1024), 1);
+            }
+
+            result["rounds"] = rates[s].Count;
+            return result;
+        }).ToList();
     }
 
-    private static async Task<long> TellRoundAsync(IActorRef counter, IActorRef producer)
+    /// <summary>Two actors bounce one message <c>count</c> times.</summary>
+    private static Round PingPongRound() => async (system, count) =>
     {
+        var ponger = system.ActorOf(Props.Create(() => new Ponger()));
+        var pinger = system.ActorOf(Props.Create(() => new Pinger()));
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var allocated = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        counter.Tell(new Expect(MessagesPerRound, done));
-        producer.Tell(new Go(MessagesPerRound, allocated));
-        await done.Task;
-        return await allocated.Task;
-    }
+        var start = Stopwatch.GetTimestamp();
+        pinger.Tell(new Serve(ponger, count, done));
+        await done.Task.ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        system.Stop(pinger);
+        system.Stop(ponger);
+        return elapsed;
+    };
 
-    /// <summary>Two actors bounce one message; the anchor bounces it between two tasks over two channels.</summary>
-    private static async Task<JsonObject> MeasurePingPongAsync(ActorSystem system, TimeSpan budget)
+    /// <summary>A producer actor tells a counter actor <c>count</c> messages of <paramref name="floats"/> floats.</summary>
+    private static Round TellRound(int floats) => async (system, count) =>
     {
-        var ponger = system.ActorOf(Props.Create(() => new Ponger()), "ponger");
-        var pinger = system.ActorOf(Props.Create(() => new Pinger()), "pinger");
-        await PingPongRoundAsync(pinger, ponger);
-        await ChannelAnchor.PingPongAsync(RoundTripsPerRound);
-
-        var rounds = new Rounds();
-        while (!rounds.Done(budget))
-        {
-            var anchor = await Rounds.TimeAsync(() => ChannelAnchor.PingPongAsync(RoundTripsPerRound));
-            var actor = await Rounds.TimeAsync(() => PingPongRoundAsync(pinger, ponger));
-            rounds.Add(RoundTripsPerRound, actor, anchor);
-        }
-        return new JsonObject
-        {
-            ["bench"] = "ping-pong",
-            ["round_trips"] = rounds.Count,
-            ["round_trips_per_s"] = Math.Round(rounds.MedianRate),
-            ["anchor_round_trips_per_s"] = Math.Round(rounds.MedianAnchorRate),
-            ["ratio"] = Math.Round(rounds.MedianRatio, 3),
-        };
-    }
-
-    private static Task PingPongRoundAsync(IActorRef pinger, IActorRef ponger)
-    {
+        var counter = system.ActorOf(Props.Create(() => new Counter()));
+        var producer = system.ActorOf(Props.Create(() => new Producer(counter)));
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        pinger.Tell(new Serve(ponger, RoundTripsPerRound, done));
-        return done.Task;
-    }
+        counter.Tell(new Expect(count, done));
+        var start = Stopwatch.GetTimestamp();
+        producer.Tell(new Go(count, new Floats(new float[floats])));
+        await done.Task.ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        system.Stop(producer);
+        system.Stop(counter);
+        return elapsed;
+    };
 
-    /// <summary>Sequential asks to an echo actor from outside the system; latency per ask.</summary>
-    private static async Task<JsonObject> MeasureAskAsync(ActorSystem system, TimeSpan budget)
+    private static double Median(List<double> values)
     {
-        var echo = system.ActorOf(Props.Create(() => new Ponger()), "echo");
-        var timeout = TimeSpan.FromSeconds(10);
-        for (var i = 0; i < 2_000; i++)
-        {
-            await echo.Ask<Ball>(Ball.Instance, timeout);
-        }
-        var latencies = new List<double>();
-        var started = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(started) < budget && latencies.Count < 1_000_000)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await echo.Ask<Ball>(Ball.Instance, timeout);
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-        }
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        latencies.Sort();
-        return new JsonObject
-        {
-            ["bench"] = "ask",
-            ["asks"] = latencies.Count,
-            ["asks_per_s"] = Math.Round(latencies.Count / elapsed.TotalSeconds),
-            ["median_us"] = Math.Round(latencies[latencies.Count / 2], 1),
-            ["p99_us"] = Math.Round(latencies[(int)(latencies.Count * 0.99)], 1),
-        };
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static void Report(bool json, JsonObject result)
@@ -148,6 +158,7 @@ internal static partial class ActorsBench
             Console.WriteLine(result.ToJsonString());
             return;
         }
+
         var fields = result.Where(p => p.Key != "bench").Select(p => $"{p.Key}={Convert.ToString(p.Value, CultureInfo.InvariantCulture)}");
         Console.WriteLine($"{result["bench"],-10} {string.Join("  ", fields)}");
     }

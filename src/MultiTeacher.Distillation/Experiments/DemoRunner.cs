@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Akka.Configuration;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
@@ -19,10 +20,10 @@ public static class DemoRunner
 
     /// <summary>
     /// Runs the demo; <paramref name="outDirectory"/> receives the results. <paramref name="distill"/> trains the two
-    /// distilled students (null: the actor pipeline in this process).
+    /// distilled students (null: the actor pipeline in this process, its ActorSystem configured by <paramref name="akka"/>).
     /// </summary>
     public static async Task<RunSummary> RunAsync(DemoPlan plan, string? dataDirectory, string modelsDirectory, string outDirectory,
-        IRunProgress progress, CancellationToken cancellationToken, DistilledStudentRunner? distill = null)
+        IRunProgress progress, CancellationToken cancellationToken, DistilledStudentRunner? distill = null, Config? akka = null)
     {
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(Path.Combine(outDirectory, "students"));
@@ -50,7 +51,7 @@ public static class DemoRunner
             ["scratch_few_labels"] = StudentRuns.Scratch(plan.Student, plan.StudentSeed, split.Train.Subset(fewRows), split.Validation, test,
                 plan.FewLabelScratchMaxEpochs, plan.Patience * 2, baseSettings, progress, cancellationToken),
         };
-        distill ??= InProcess(split, test, pipelineTeachers);
+        distill ??= InProcess(split, test, pipelineTeachers, akka);
         DistillRequest Request(DistillationSettings settings) => new()
         {
             Teachers = teachers.Select(t => t.Summary.File!).ToList(), Student = plan.Student, TrainRows = plan.TrainRows,
@@ -108,12 +109,12 @@ public static class DemoRunner
     }
 
     // The actor pipeline in this process, on the split and teacher passes the demo already holds.
-    private static DistilledStudentRunner InProcess(TrainValidationSplit split, Dataset test, IReadOnlyList<(string Id, LogitTable Logits)> teachers) =>
+    private static DistilledStudentRunner InProcess(TrainValidationSplit split, Dataset test, IReadOnlyList<(string Id, LogitTable Logits)> teachers, Config? akka) =>
         async (request, progress, cancellationToken) =>
         {
             var labels = request.Settings.Labels.IsAll ? split.Train.Labels : request.Settings.Labels.Apply(split.Train, request.Settings.Seed);
             var (model, summary, pipeline) = await StudentRuns.DistilledAsync(request.Student, request.Settings.Seed, split.Train, labels, teachers,
-                request.Settings, split.Validation, test, progress, cancellationToken).ConfigureAwait(false);
+                request.Settings, split.Validation, test, progress, cancellationToken, akka: akka).ConfigureAwait(false);
             return new DistilledStudent(model, summary, pipeline.Shards, null);
         };
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Akka.Configuration;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Numerics;
@@ -15,9 +16,12 @@ namespace MultiTeacher.Distillation.Experiments;
 /// </summary>
 public static class DistillRunner
 {
-    /// <summary>Runs the request on the Fashion-MNIST (or IDX) data found from <paramref name="dataDirectory"/>.</summary>
+    /// <summary>
+    /// Runs the request on the Fashion-MNIST (or IDX) data found from <paramref name="dataDirectory"/>;
+    /// <paramref name="akka"/> configures the pipeline's ActorSystem.
+    /// </summary>
     public static async Task<RunSummary> RunAsync(DistillRequest request, string? dataDirectory, string outDirectory, IRunProgress progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Config? akka = null)
     {
         var clock = Stopwatch.StartNew();
         var run = PreparedRun.Create(request, dataDirectory, progress, cancellationToken);
@@ -26,7 +30,7 @@ public static class DistillRunner
         Directory.CreateDirectory(Path.Combine(outDirectory, "students"));
         var checkpoint = Path.Combine(outDirectory, "students", "student.safetensors");
         var (model, summary, pipeline) = await StudentRuns.DistilledAsync(request.Student, request.Settings.Seed, run.Train, run.Labels,
-            teachers.Select(t => (t.Id, t.Train!)).ToList(), request.Settings, run.Validation, run.Test, progress, cancellationToken, checkpoint)
+            teachers.Select(t => (t.Id, t.Train!)).ToList(), request.Settings, run.Validation, run.Test, progress, cancellationToken, checkpoint, akka)
             .ConfigureAwait(false);
         ModelCheckpoint.Save(model, checkpoint, new Dictionary<string, string>
         {

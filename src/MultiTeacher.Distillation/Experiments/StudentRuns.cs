@@ -1,3 +1,4 @@
+using Akka.Configuration;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Training;
@@ -32,10 +33,13 @@ public static class StudentRuns
         return (model, Summarize(model, labelled.Count, distilled: false, history, test));
     }
 
-    /// <summary>Trains a student through the actor pipeline from cached teacher logits, keeping the best validation epoch.</summary>
+    /// <summary>
+    /// Trains a student through the actor pipeline from cached teacher logits, keeping the best validation epoch;
+    /// <paramref name="akka"/> configures the pipeline's ActorSystem.
+    /// </summary>
     public static async Task<(Model Model, StudentSummary Summary, PipelineResult Pipeline)> DistilledAsync(string arch, long seed, Dataset train,
         int[] labels, IReadOnlyList<(string Id, LogitTable Logits)> teachers, DistillationSettings settings, Dataset validation, Dataset test,
-        IRunProgress progress, CancellationToken cancellationToken, string? checkpointPath = null)
+        IRunProgress progress, CancellationToken cancellationToken, string? checkpointPath = null, Config? akka = null)
     {
         var model = Model.Create(arch, (ulong)seed);
         var labelled = labels.Count(l => l >= 0);
@@ -51,7 +55,7 @@ public static class StudentRuns
                 OnShardTrained = (done, total) => phase.Report((double)done / total),
                 OnEpoch = e => history.Add(new EpochAccuracy(e.Epoch + 1, e.ValidationAccuracy, e.TestAccuracy)),
             };
-            result = await DistillationPipeline.RunAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+            result = await DistillationPipeline.RunAsync(request, akka, cancellationToken).ConfigureAwait(false);
         }
 
         return (model, Summarize(model, labelled, distilled: true, history, test), result);

@@ -1,4 +1,5 @@
-using MultiTeacher.Actors;
+using Akka.Actor;
+using Akka.Event;
 using MultiTeacher.Distillation.Pipeline;
 
 namespace MultiTeacher.Distillation.Online;
@@ -6,7 +7,7 @@ namespace MultiTeacher.Distillation.Online;
 /// <summary>
 /// The checkpoint hub of one group member that runs in its own process: the local peer uses it exactly like a
 /// <see cref="CheckpointHub"/>, and the relay carries checkpoints to and from the other processes through a
-/// broadcast (any reference whose <c>Tell</c> reaches every member's relay, such as a RabbitMQ fan-out exchange).
+/// broadcast (any reference whose <c>Tell</c> reaches every member's relay, such as a publish-subscribe topic).
 /// <list type="bullet">
 /// <item>A checkpoint of the member's own model id newer than the last one published goes out on the broadcast; an older
 /// or equal one (its own copy coming back from the broadcast) is dropped.</item>
@@ -23,6 +24,7 @@ public sealed class CheckpointRelay : ReceiveActor
     private readonly IActorRef _broadcast;
     private readonly CheckpointInbox _inbox = new();
     private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private Checkpoint? _own;
     private int _published, _resent, _forwarded;
 
@@ -42,8 +44,11 @@ public sealed class CheckpointRelay : ReceiveActor
         Receive<GetStats>(_ => Sender.Tell(new RelayStats(_published, _resent, _inbox.Received, _forwarded, _inbox.Ignored)));
     }
 
-    /// <summary>Props of the relay of member <paramref name="memberId"/> (its model id), publishing on <paramref name="broadcast"/>.</summary>
-    public static Props Props(string memberId, IActorRef broadcast) => Actors.Props.Create(() => new CheckpointRelay(memberId, broadcast));
+    /// <summary>
+    /// Props of the relay of member <paramref name="memberId"/> (its model id), publishing on <paramref name="broadcast"/>.
+    /// Its arguments are plain data and references, so the props themselves can travel.
+    /// </summary>
+    public static Props Props(string memberId, IActorRef broadcast) => Akka.Actor.Props.Create(() => new CheckpointRelay(memberId, broadcast));
 
     private void Subscribe(SubscribeCheckpoints subscribe)
     {
@@ -70,7 +75,7 @@ public sealed class CheckpointRelay : ReceiveActor
 
         if (_own is null)
         {
-            Context.Log.LogInformationMessage($"{_memberId}: first checkpoint published (version {checkpoint.Version}, step {checkpoint.Step}, {checkpoint.Weights.Length} weights)");
+            _log.Info("{0}", $"{_memberId}: first checkpoint published (version {checkpoint.Version}, step {checkpoint.Step}, {checkpoint.Weights.Length} weights)");
         }
 
         _own = checkpoint;
@@ -88,7 +93,7 @@ public sealed class CheckpointRelay : ReceiveActor
 
         if (first)
         {
-            Context.Log.LogInformationMessage($"{_memberId}: first checkpoint of {checkpoint.ModelId} arrived (version {checkpoint.Version}, step {checkpoint.Step})");
+            _log.Info("{0}", $"{_memberId}: first checkpoint of {checkpoint.ModelId} arrived (version {checkpoint.Version}, step {checkpoint.Step})");
         }
 
         foreach (var subscriber in _subscribers)
@@ -110,7 +115,7 @@ public sealed class CheckpointRelay : ReceiveActor
             return;
         }
 
-        Context.Log.LogInformationMessage($"{_memberId}: {wanted.RequesterId} joined; re-sent checkpoint version {_own.Version} (step {_own.Step})");
+        _log.Info("{0}", $"{_memberId}: {wanted.RequesterId} joined; re-sent checkpoint version {_own.Version} (step {_own.Step})");
         _broadcast.Tell(_own, Self);
         _resent++;
     }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MultiTeacher.Actors;
+using Akka.Actor;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Distillation.Pipeline;
 
@@ -107,15 +107,15 @@ public sealed partial class CodistillationPeer
 
         if (Missing(step).Count > 0)
         {
-            if (!Context.Timers.IsActive(WaitTimer))
+            if (!Timers.IsTimerActive(WaitTimer))
             {
-                Context.Timers.ScheduleOnce(WaitTimer, new PeerWaitTimedOut(step), _settings.PeerTimeout);
+                Timers.StartSingleTimer(WaitTimer, new PeerWaitTimedOut(step), _settings.PeerTimeout);
             }
 
             return;
         }
 
-        Context.Timers.Cancel(WaitTimer);
+        Timers.Cancel(WaitTimer);
         _waitingFor = null;
         Install();
         Self.Tell(TrainNext.Instance);

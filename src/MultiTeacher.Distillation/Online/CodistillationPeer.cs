@@ -1,4 +1,5 @@
-using MultiTeacher.Actors;
+using Akka.Actor;
+using Akka.Event;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Numerics;
 using MultiTeacher.Core.Tensors;
@@ -19,7 +20,7 @@ namespace MultiTeacher.Distillation.Online;
 /// past <see cref="OnlineSettings.PeerTimeout"/> is no longer waited for; its last checkpoint is used until it is too
 /// stale, and both events are reported to the monitor as incidents.
 /// </summary>
-public sealed partial class CodistillationPeer : ReceiveActor
+public sealed partial class CodistillationPeer : ReceiveActor, IWithTimers
 {
     private readonly PeerSetup _setup;
     private readonly OnlineSettings _settings;
@@ -29,6 +30,7 @@ public sealed partial class CodistillationPeer : ReceiveActor
     private readonly List<PeerEpoch> _history = [];
     private readonly List<Model> _usable = [];
     private readonly List<float[]> _teacherLogits = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Tensor _inputs;
     private readonly int[] _labels;
     private readonly int[] _batchRows;
@@ -75,8 +77,15 @@ public sealed partial class CodistillationPeer : ReceiveActor
         Receive<GetStats>(_ => Sender.Tell(Report()));
     }
 
-    /// <summary>Props of a peer.</summary>
-    public static Props Props(PeerSetup setup) => Actors.Props.Create(() => new CodistillationPeer(setup));
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// Props of a peer. Local only: the setup holds the network it trains and the dataset in this process's memory, so
+    /// the props never travel (<see cref="Deploy.Local"/>, which also exempts them from <c>serialize-creators</c>); a
+    /// peer on another machine is made there by <see cref="PeerSetup.ForGroup"/> from the same request.
+    /// </summary>
+    public static Props Props(PeerSetup setup) => Akka.Actor.Props.Create(() => new CodistillationPeer(setup)).WithDeploy(Deploy.Local);
 
     private void Start(StartPeer start)
     {
@@ -227,7 +236,7 @@ public sealed partial class CodistillationPeer : ReceiveActor
 
     private void Incident(string text)
     {
-        Context.Log.LogWarningMessage($"{_setup.PeerId}: {text}");
+        _log.Warning("{0}", $"{_setup.PeerId}: {text}");
         if (_incidents.Count < 1000)
         {
             _incidents.Add(text);

@@ -1,9 +1,10 @@
-using MultiTeacher.Actors;
+using Akka.Actor;
 
 namespace MultiTeacher.Distillation.Online;
 
-// The messages of a codistillation group. Peers exchange only Checkpoint messages (through the CheckpointHub); these
-// start the peers and tell the group's monitor what they do.
+// The messages of a codistillation group: sealed records of plain data that Hyperion carries to any machine. Peers
+// exchange only Checkpoint messages (through the CheckpointHub); these start the peers and tell the group's monitor
+// what they do.
 
 /// <summary>Starts a peer; <paramref name="Peers"/> are the other peers' refs by model id, watched so that a stopped peer is noticed.</summary>
 public sealed record StartPeer(IReadOnlyDictionary<string, IActorRef> Peers);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Akka.Configuration;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
@@ -22,9 +23,12 @@ public static class OnlineExperiment
     /// <summary>The two modes, in the order they run.</summary>
     public static readonly string[] Modes = ["independent", "codistilled"];
 
-    /// <summary>Runs the experiment; <paramref name="outDirectory"/> receives summary.json, report.html and the peers' files.</summary>
+    /// <summary>
+    /// Runs the experiment; <paramref name="outDirectory"/> receives summary.json, report.html and the peers' files.
+    /// <paramref name="akka"/> configures the groups' ActorSystems (the <c>akka { }</c> block of cluster.hocon).
+    /// </summary>
     public static async Task<OnlineSummary> RunAsync(OnlineRequest request, string? dataDirectory, string outDirectory, IRunProgress progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Config? akka = null)
     {
         request.Settings.Validate();
         if (request.Seeds.Count == 0)
@@ -62,7 +66,7 @@ public static class OnlineExperiment
                         TeachersFor = codistill && teacherModels.Count > 0 ? _ => TeachersOf(request.Teachers, teacherModels, train) : null,
                         OnEpoch = e => phase.Report(Interlocked.Increment(ref done), $"{e.PeerId} epoch {e.Epoch + 1}: test {e.TestAccuracy:P1}"),
                     };
-                    result = await CodistillationGroup.RunAsync(group, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    result = await CodistillationGroup.RunAsync(group, akka, cancellationToken).ConfigureAwait(false);
                 }
 
                 runs.Add(Summarize(name, mode, seed, result));

@@ -1,4 +1,4 @@
-using MultiTeacher.Actors;
+using Akka.Actor;
 
 namespace MultiTeacher.Distillation.Pipeline;
 
@@ -24,7 +24,7 @@ public sealed class CheckpointHub : ReceiveActor
     }
 
     /// <summary>Props of the hub.</summary>
-    public static Props Props() => Actors.Props.Create(() => new CheckpointHub());
+    public static Props Props() => Akka.Actor.Props.Create(() => new CheckpointHub());
 
     private void Subscribe(SubscribeCheckpoints subscribe)
     {

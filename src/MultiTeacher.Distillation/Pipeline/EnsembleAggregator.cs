@@ -1,6 +1,6 @@
 using System.Globalization;
-using MultiTeacher.Actors;
-using MultiTeacher.Actors.Transport;
+using Akka.Actor;
+using Akka.Event;
 using MultiTeacher.Core.Losses;
 
 namespace MultiTeacher.Distillation.Pipeline;
@@ -11,12 +11,10 @@ namespace MultiTeacher.Distillation.Pipeline;
 /// seen per (shard, teacher) is the one averaged — rejects outputs that are malformed or not finite, and closes a
 /// shard when every teacher has answered or its deadline passes, with the teachers it has (their weights renormalised)
 /// and the missing ones named. Tempering and averaging happen here, in the configured teacher order, so one teacher
-/// pass serves any temperature.
-/// Across processes the aggregator holds back the acknowledgements of a shard's announcement and outputs until the
-/// shard's targets are confirmed by the broker, so an aggregator killed mid-shard loses nothing: its successor gets
-/// them again.
+/// pass serves any temperature. Each shard's deadline is a timer keyed by the shard's sequence, cancelled when the
+/// shard closes.
 /// </summary>
-public sealed class EnsembleAggregator : ReceiveActor
+public sealed class EnsembleAggregator : ReceiveActor, IWithTimers
 {
     private readonly string _runId;
     private readonly IReadOnlyList<string> _teachers;
@@ -27,6 +25,7 @@ public sealed class EnsembleAggregator : ReceiveActor
     private readonly Dictionary<int, PendingShard> _pending = [];
     private readonly HashSet<int> _closed = [];
     private readonly List<string> _incidents = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _aggregated, _duplicates, _late, _incomplete, _rejected, _versionConflicts;
 
     /// <summary>Creates the aggregator; see <see cref="Props"/>.</summary>
@@ -47,9 +46,15 @@ public sealed class EnsembleAggregator : ReceiveActor
         }));
     }
 
-    /// <summary>Props of the aggregator for the teachers named, in the order their distributions are combined.</summary>
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// Props of the aggregator for the teachers named, in the order their distributions are combined. Its arguments are
+    /// plain data and references, so the props themselves can travel.
+    /// </summary>
     public static Props Props(string runId, IReadOnlyList<string> teacherIds, DistillationSettings settings, int classes, IActorRef student, IActorRef coordinator) =>
-        Actors.Props.Create(() => new EnsembleAggregator(runId, teacherIds, settings, classes, student, coordinator));
+        Akka.Actor.Props.Create(() => new EnsembleAggregator(runId, teacherIds, settings, classes, student, coordinator));
 
     private void Expect(ExpectShard expect)
     {
@@ -58,7 +63,7 @@ public sealed class EnsembleAggregator : ReceiveActor
             return;
         }
 
-        Pending(expect.Sequence, expect.Shard).Deliveries.Add(Context.DeferDelivery());
+        Pending(expect.Sequence, expect.Shard);
     }
 
     private void Collect(TeacherOutput output)
@@ -90,7 +95,6 @@ public sealed class EnsembleAggregator : ReceiveActor
             return;
         }
 
-        shard.Deliveries.Add(Context.DeferDelivery());
         var problem = Validate(output, shard);
         if (problem is not null)
         {
@@ -115,7 +119,7 @@ public sealed class EnsembleAggregator : ReceiveActor
         {
             pending = new PendingShard(shard);
             _pending[sequence] = pending;
-            Context.Timers.ScheduleOnce(sequence, new DeadlinePassed(sequence), _settings.ShardDeadline);
+            Timers.StartSingleTimer(sequence, new DeadlinePassed(sequence), _settings.ShardDeadline);
         }
 
         return pending;
@@ -160,19 +164,14 @@ public sealed class EnsembleAggregator : ReceiveActor
                 shard.Waited = true;
             }
 
-            Context.Timers.ScheduleOnce(sequence, new DeadlinePassed(sequence), _settings.ShardDeadline);
+            Timers.StartSingleTimer(sequence, new DeadlinePassed(sequence), _settings.ShardDeadline);
             return;
         }
 
         _pending.Remove(sequence);
 
-        Context.Timers.Cancel(sequence);
+        Timers.Cancel(sequence);
         _closed.Add(sequence);
-        foreach (var delivery in shard.Deliveries)
-        {
-            // Acknowledged once what this handler publishes (the targets, or the failure) is confirmed.
-            delivery.Complete();
-        }
 
         var present = _teachers.Where(shard.Outputs.ContainsKey).ToList();
         var missing = _teachers.Where(t => !shard.Outputs.ContainsKey(t)).ToList();
@@ -182,7 +181,7 @@ public sealed class EnsembleAggregator : ReceiveActor
                 ? $"no teacher answered within {_settings.ShardDeadline.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s"
                 : "every teacher's output was rejected";
             Incident($"{shard.Shard.Id}: {reason}");
-            _coordinator.Tell(new ShardFailed(_runId, shard.Shard, sequence, reason));
+            _coordinator.Tell(new ShardFailed(_runId, shard.Shard, sequence, reason), Self);
             return;
         }
 
@@ -198,12 +197,12 @@ public sealed class EnsembleAggregator : ReceiveActor
             shard.Shard.RowCount, _classes, _settings.Temperature, _settings.Aggregation, targets);
         var total = weights.Sum();
         _aggregated++;
-        _student.Tell(new AggregatedTargets(_runId, shard.Shard, sequence, present, weights.Select(w => w / total).ToArray(), targets, missing), Self);
+        _student.Tell(new AggregatedTargets(_runId, shard.Shard, sequence, present.ToArray(), weights.Select(w => w / total).ToArray(), targets, missing.ToArray()), Self);
     }
 
     private void Incident(string text)
     {
-        Context.Log.LogWarningMessage(text);
+        _log.Warning("{0}", text);
         if (_incidents.Count < 1000)
         {
             _incidents.Add(text);
@@ -222,8 +221,5 @@ public sealed class EnsembleAggregator : ReceiveActor
 
         /// <summary>Whether a deadline passed with no output at all (said once).</summary>
         public bool Waited { get; set; }
-
-        /// <summary>The transported messages of this shard whose acknowledgement waits for the shard to close.</summary>
-        public List<DeferredDelivery> Deliveries { get; } = [];
     }
 }

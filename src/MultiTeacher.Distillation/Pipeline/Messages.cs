@@ -1,12 +1,13 @@
-using MultiTeacher.Actors;
+using Akka.Actor;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Distillation.Students;
 
 namespace MultiTeacher.Distillation.Pipeline;
 
-// The messages of the distillation pipeline (see DESIGN.md). Inputs never travel: a shard names rows that every node
-// reads from its own copy of the dataset. Sequence is the shard's place in the run (epoch by epoch, shard by shard):
-// the student trains in that order, which is what makes the pipeline reproducible.
+// The messages of the distillation pipeline (see DESIGN.md): sealed records of plain data that Hyperion carries to any
+// machine. Inputs never travel: a shard names rows that every node reads from its own copy of the dataset. Sequence is
+// the shard's place in the run (epoch by epoch, shard by shard): the student trains in that order, which is what makes
+// the pipeline reproducible.
 
 /// <summary>Coordinator → teacher: compute logits for the rows of a shard.</summary>
 public sealed record ShardRequest(string RunId, Shard Shard, int Sequence);
@@ -27,8 +28,17 @@ public sealed record ShardFailed(string RunId, Shard Shard, int Sequence, string
 /// <summary>Student → coordinator: a shard has been trained on (exactly once).</summary>
 public sealed record ShardTrained(string RunId, Shard Shard, int Sequence, ShardResult Result);
 
-/// <summary>Student → coordinator: an epoch ended; accuracies are NaN when no evaluation set was given.</summary>
+/// <summary>Student → coordinator → whoever the coordinator reports to: an epoch ended; accuracies are NaN when no evaluation set was given.</summary>
 public sealed record StudentEpochCompleted(string RunId, int Epoch, double ValidationAccuracy, double TestAccuracy, double MeanLoss);
+
+/// <summary>Coordinator → its report target: <paramref name="Trained"/> of <paramref name="Total"/> shards are trained.</summary>
+public sealed record RunProgress(string RunId, int Trained, int Total);
+
+/// <summary>Coordinator → its report target: every shard was trained.</summary>
+public sealed record RunCompleted(string RunId);
+
+/// <summary>Coordinator → its report target: the run cannot finish, and why.</summary>
+public sealed record RunFailed(string RunId, string Reason);
 
 /// <summary>A student's (or teacher's) weights at a step, broadcast through the <see cref="CheckpointHub"/>.</summary>
 public sealed record Checkpoint(string ModelId, long Version, long Step, string Arch, float[] Weights, IReadOnlyDictionary<string, double> Metrics);
@@ -40,7 +50,11 @@ public sealed record SubscribeCheckpoints(IActorRef Subscriber, string? ModelId 
 public sealed record UnsubscribeCheckpoints(IActorRef Subscriber);
 
 /// <summary>Asks an actor of the pipeline for its counters; the reply is the actor's stats record.</summary>
-public sealed record GetStats;
+public sealed record GetStats
+{
+    /// <summary>The message.</summary>
+    public static GetStats Instance { get; } = new();
+}
 
 /// <summary>The aggregator's counters.</summary>
 public sealed record AggregatorStats(int Aggregated, int DuplicatesDropped, int LateDropped, int ClosedIncomplete, int RejectedOutputs,

@@ -1,5 +1,4 @@
-using MultiTeacher.Actors;
-using MultiTeacher.Actors.Transport;
+using Akka.Actor;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Training;
@@ -29,7 +28,6 @@ public sealed class StudentTrainer : ReceiveActor
     private readonly string? _checkpointPath;
     private readonly string? _statePath;
     private readonly SortedDictionary<int, AggregatedTargets> _waiting = [];
-    private readonly Dictionary<int, DeferredDelivery> _deferred = [];
     private readonly List<StudentEpochCompleted> _epochs;
     private int _next;
     private int _trained, _duplicates, _checkpoints;
@@ -65,15 +63,19 @@ public sealed class StudentTrainer : ReceiveActor
         Receive<GetStats>(_ => Sender.Tell(new StudentStats(_trained, _duplicates, _trainer.Steps, _checkpoints, _epochs.ToList(), _bestEpoch)));
     }
 
-    /// <summary>Props of the student trainer.</summary>
-    public static Props Props(StudentTrainerSetup setup) => Actors.Props.Create(() => new StudentTrainer(setup));
+    /// <summary>
+    /// Props of the student trainer. Local only: the setup holds the network the caller reads back after the run and the
+    /// dataset in this process's memory, so the props never travel (<see cref="Deploy.Local"/>, which also exempts
+    /// them from <c>serialize-creators</c>); a student on another machine is created there, from its own files.
+    /// </summary>
+    public static Props Props(StudentTrainerSetup setup) => Akka.Actor.Props.Create(() => new StudentTrainer(setup)).WithDeploy(Deploy.Local);
 
     private void Accept(AggregatedTargets targets)
     {
         if (targets.RunId == _runId && targets.Sequence < _next && _statePath is not null)
         {
             // A copy of a shard the saved state already holds: its ShardTrained may have died with the previous
-            // process before the broker had it, so say it again (the coordinator counts each shard once).
+            // process before the coordinator had it, so say it again (the coordinator counts each shard once).
             _coordinator.Tell(new ShardTrained(_runId, targets.Shard, targets.Sequence, new ShardResult(targets.Shard.RowCount, double.NaN, 0, 0)), Self);
         }
 
@@ -83,21 +85,12 @@ public sealed class StudentTrainer : ReceiveActor
             return;
         }
 
-        if (targets.Sequence != _next)
-        {
-            // Held until its turn: from a broker, it stays unacknowledged until the state that includes it is saved.
-            _deferred[targets.Sequence] = Context.DeferDelivery();
-        }
-
+        // A shard that arrives early waits for its turn.
         while (_waiting.Remove(_next, out var ready))
         {
             Train(ready);
             _next++;
             SaveState();
-            if (_deferred.Remove(ready.Sequence, out var delivery))
-            {
-                delivery.Complete();
-            }
         }
     }
 

@@ -1,4 +1,4 @@
-using MultiTeacher.Actors;
+using Akka.Actor;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
 

@@ -1,4 +1,5 @@
-using MultiTeacher.Actors;
+using Akka.Actor;
+using Akka.Event;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Distillation.Teachers;
 
@@ -16,6 +17,7 @@ public sealed class TeacherActor : ReceiveActor
     private readonly ILogitSource _source;
     private readonly ShardPlanner _planner;
     private readonly IActorRef _aggregator;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
     public TeacherActor(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator)
@@ -28,9 +30,13 @@ public sealed class TeacherActor : ReceiveActor
         Receive<Checkpoint>(Swap, c => c.ModelId == _teacherId);
     }
 
-    /// <summary>Props of a teacher actor.</summary>
+    /// <summary>
+    /// Props of a teacher actor. Local only: <paramref name="source"/> is a network or a teacher pass held in this
+    /// process's memory, so the props never travel (<see cref="Deploy.Local"/>, which also exempts them from
+    /// <c>serialize-creators</c>); a teacher on another machine is created there, from its own files.
+    /// </summary>
     public static Props Props(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator) =>
-        Actors.Props.Create(() => new TeacherActor(teacherId, source, planner, aggregator));
+        Akka.Actor.Props.Create(() => new TeacherActor(teacherId, source, planner, aggregator)).WithDeploy(Deploy.Local);
 
     private void Serve(ShardRequest request)
     {
@@ -49,7 +55,7 @@ public sealed class TeacherActor : ReceiveActor
 
         if (checkpoint.Weights.Length != model.Model.Parameters.Count || checkpoint.Arch != model.Model.Architecture.Text)
         {
-            Context.Log.LogWarningMessage($"teacher {_teacherId}: ignored checkpoint version {checkpoint.Version} of {checkpoint.Arch} " +
+            _log.Warning("{0}", $"teacher {_teacherId}: ignored checkpoint version {checkpoint.Version} of {checkpoint.Arch} " +
                 $"({checkpoint.Weights.Length} weights); this teacher is {model.Model.Architecture} ({model.Model.Parameters.Count})");
             return;
         }

@@ -1,11 +1,9 @@
-using MultiTeacher.Actors;
-using MultiTeacher.Actors.TestKit;
 using MultiTeacher.Distillation.Online;
 using MultiTeacher.Distillation.Pipeline;
 
 namespace MultiTeacher.Distillation.Tests.Online;
 
-public sealed class CheckpointRelayTests : TestKitBase
+public sealed class CheckpointRelayTests : ActorTestKit
 {
     private static readonly TimeSpan s_runTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_quiet = TimeSpan.FromMilliseconds(200);
@@ -80,15 +78,15 @@ public sealed class CheckpointRelayTests : TestKitBase
     public async Task MembersLinkedOnlyByABroadcast_InLockstep_TrainBitForBitAsTheGroupInOneProcess(bool secondJoinsLate)
     {
         var request = new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, PeerFixtures.Settings(epochs: 2)) { Test = PeerFixtures.Test };
-        var reference = await CodistillationGroup.RunAsync(request);
-        var firstPublished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var broadcast = Sys.ActorOf(Props.Create(() => new FanOut(firstPublished)));
+        var reference = await CodistillationGroup.RunAsync(request, Sys);
+        var published = CreateTestProbe();
+        var broadcast = Sys.ActorOf(Props.Create(() => new FanOut(published)));
 
         var first = StartMember(request, 0, broadcast);
         if (secondJoinsLate)
         {
             // Member 0 has published and waits at its first exchange point for a member that is not there yet.
-            await firstPublished.Task.WaitAsync(s_runTimeout);
+            await published.ExpectMsgAsync<Checkpoint>(s_runTimeout);
         }
 
         var second = StartMember(request, 1, broadcast);
@@ -113,19 +111,19 @@ public sealed class CheckpointRelayTests : TestKitBase
     private static Checkpoint Of(string modelId, long version) =>
         new(modelId, version, version * 4, PeerFixtures.Arch, new float[4], new Dictionary<string, double>());
 
-    /// <summary>A broadcast in one process: every message goes to every relay that joined, its sender included.</summary>
+    /// <summary>A broadcast in one process: every message goes to every relay that joined, its sender included, and checkpoints to an observer.</summary>
     private sealed class FanOut : ReceiveActor
     {
         private readonly List<IActorRef> _relays = [];
 
-        public FanOut(TaskCompletionSource firstCheckpoint)
+        public FanOut(IActorRef observer)
         {
             Receive<Join>(join => _relays.Add(join.Relay));
             ReceiveAny(message =>
             {
                 if (message is Checkpoint)
                 {
-                    firstCheckpoint.TrySetResult();
+                    observer.Tell(message);
                 }
 
                 foreach (var relay in _relays)

@@ -1,16 +1,18 @@
 using MultiTeacher.Distillation.Online;
+using MultiTeacher.Distillation.Pipeline;
+using MultiTeacher.Distillation.Teachers;
 
 namespace MultiTeacher.Distillation.Tests.Online;
 
-public sealed class CodistillationGroupTests
+public sealed class CodistillationGroupTests : ActorTestKit
 {
     [Fact]
     public async Task RunAsync_SameSeedTwice_BitIdenticalWeightsAndHistories()
     {
         var request = new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, PeerFixtures.Settings()) { Test = PeerFixtures.Test };
 
-        var first = await CodistillationGroup.RunAsync(request);
-        var second = await CodistillationGroup.RunAsync(request);
+        var first = await CodistillationGroup.RunAsync(request, Sys);
+        var second = await CodistillationGroup.RunAsync(request, Sys);
 
         Assert.Equal(2, first.Peers.Count);
         for (var k = 0; k < 2; k++)
@@ -25,8 +27,8 @@ public sealed class CodistillationGroupTests
     public async Task RunAsync_OtherSeed_OtherWeights()
     {
         var settings = PeerFixtures.Settings(epochs: 1);
-        var a = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings));
-        var b = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings with { Seed = 4 }));
+        var a = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings), Sys);
+        var b = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings with { Seed = 4 }), Sys);
 
         Assert.NotEqual(a.Peers[0].Weights, b.Peers[0].Weights);
     }
@@ -36,7 +38,7 @@ public sealed class CodistillationGroupTests
     {
         var settings = PeerFixtures.Settings();
 
-        var result = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings) { Test = PeerFixtures.Test });
+        var result = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings) { Test = PeerFixtures.Test }, Sys);
 
         Assert.Empty(result.Lost);
         Assert.Empty(result.Incidents);
@@ -65,7 +67,7 @@ public sealed class CodistillationGroupTests
         // the exchange interval) give p̄ for steps s .. s + interval − 1 (steps counted before the update), from the burn-in on.
         var settings = PeerFixtures.Settings();
 
-        var result = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings));
+        var result = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings), Sys);
 
         // Steps 6..29 distil; step t uses the checkpoint of step 4·⌊t/4⌋: staleness t mod 4, whose mean over 6..29 is 36/24.
         var expected = Enumerable.Range(6, 24).Select(t => t % 4).ToList();
@@ -82,9 +84,37 @@ public sealed class CodistillationGroupTests
     {
         var settings = PeerFixtures.Settings() with { Codistill = false };
 
-        var result = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings));
+        var result = await CodistillationGroup.RunAsync(new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings), Sys);
 
         Assert.All(result.Peers, p => Assert.Equal(0, p.DistilledSteps));
         Assert.All(result.Peers, p => Assert.Equal(0, p.CheckpointsReceived));
+    }
+
+    [Fact]
+    public async Task RunAsync_APeerThrows_ItIsStoppedAndReportedLost_AndTheOthersFinishWithoutIt()
+    {
+        // Peer 1 distils from an offline teacher that cannot serve: it throws at its first step.
+        var settings = PeerFixtures.Settings(epochs: 1);
+        var request = new GroupRequest("run", PeerFixtures.Arch, PeerFixtures.Train, settings)
+        {
+            TeachersFor = k => k == 1 ? [new PipelineTeacher("broken", new BrokenSource())] : [],
+        };
+
+        var result = await EventFilter.Exception<InvalidDataException>(contains: "teacher file is corrupt")
+            .ExpectOneAsync(() => CodistillationGroup.RunAsync(request, Sys));
+
+        Assert.Equal(["peer-1"], result.Lost);
+        Assert.Equal(["peer-0"], result.Peers.Select(p => p.PeerId));
+        Assert.Equal(10, result.Peers[0].Steps);
+        Assert.Contains(result.Incidents, i => i.StartsWith("peer-0: peer peer-1 stopped before sending a checkpoint", StringComparison.Ordinal));
+    }
+
+    private sealed class BrokenSource : ILogitSource
+    {
+        public int Classes => 4;
+
+        public long Version => 0;
+
+        public void Logits(ReadOnlySpan<int> rows, Span<float> destination) => throw new InvalidDataException("teacher file is corrupt");
     }
 }

@@ -1,12 +1,11 @@
-using MultiTeacher.Actors;
-using MultiTeacher.Actors.TestKit;
+using Akka.TestKit;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Distillation.Online;
 using MultiTeacher.Distillation.Pipeline;
 
 namespace MultiTeacher.Distillation.Tests.Online;
 
-public sealed class CodistillationPeerTests : TestKitBase
+public sealed class CodistillationPeerTests : ActorTestKit
 {
     private static readonly TimeSpan s_runTimeout = TimeSpan.FromSeconds(30);
 
@@ -82,6 +81,41 @@ public sealed class CodistillationPeerTests : TestKitBase
         Assert.Equal(9, report.StalenessMax);
     }
 
+    [Fact]
+    public async Task PeerSilentAtAnExchangePoint_AfterThePeerTimeoutTheOthersGoOnWithoutWaiting_AndSaySo()
+    {
+        var hub = Sys.ActorOf(CheckpointHub.Props());
+        var monitor = CreateTestProbe();
+        var published = CreateTestProbe();
+        hub.Tell(new SubscribeCheckpoints(published));
+        var settings = PeerFixtures.Settings(epochs: 1) with { ExchangeEverySteps = 4, BurnInSteps = 0, PeerTimeout = TimeSpan.FromSeconds(60) };
+        string[] ids = ["p0", "p1"];
+        // p1 is alive (so death watch says nothing) but never publishes.
+        var p1 = Sys.ActorOf(Props.Create(() => new Silent()));
+        var setup = new PeerSetup("run", "p0", Model.Create(PeerFixtures.Arch, 1), PeerFixtures.Train, Enumerable.Range(0, 320).ToArray(), settings, ids, hub, monitor);
+        var p0 = Sys.ActorOf(CodistillationPeer.Props(setup));
+        p0.Tell(new StartPeer(new Dictionary<string, IActorRef> { ["p1"] = p1 }));
+
+        Assert.Equal(4, (await published.ExpectMsgAsync<Checkpoint>(s_runTimeout)).Step);
+        var waiting = await p0.Ask<PeerReport>(new GetStats(), s_runTimeout); // handled after the step that started the wait timer
+        Scheduler.Advance(TimeSpan.FromSeconds(59));
+        await monitor.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+
+        var incident = await EventFilter.Warning(contains: "p0: peer p1 sent no checkpoint of step 4 within 60 s")
+            .ExpectOneAsync(async () =>
+            {
+                Scheduler.Advance(TimeSpan.FromSeconds(1));
+                return await monitor.ExpectMsgAsync<PeerIncident>(s_runTimeout);
+            });
+        var report = (await monitor.FishForMessageAsync<PeerFinished>(_ => true, s_runTimeout)).Report;
+
+        Assert.Equal(4, waiting.Steps);
+        Assert.Equal("peer p1 sent no checkpoint of step 4 within 60 s; going on without waiting for it, with no checkpoint of it", incident.Text);
+        Assert.Equal(10, report.Steps);
+        Assert.Equal(0, report.DistilledSteps);
+        Assert.Equal([incident.Text], report.Incidents);
+    }
+
     /// <summary>Asks the (not yet started) peer until it holds <paramref name="count"/> checkpoints from the hub.</summary>
     private static async Task<PeerReport> UntilReceived(IActorRef peer, int count)
     {
@@ -99,7 +133,7 @@ public sealed class CodistillationPeerTests : TestKitBase
         var received = new List<object>();
         while (received.OfType<PeerFinished>().Count() < peers)
         {
-            received.Add((await monitor.ReceiveOneAsync(s_runTimeout)).Message);
+            received.Add(await monitor.ReceiveOneAsync(s_runTimeout));
         }
 
         return received;

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MultiTeacher.Cli.Commands;
+using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Models;
+using MultiTeacher.Core.Numerics;
+using MultiTeacher.Distillation;
+using MultiTeacher.Distillation.Pipeline;
+using MultiTeacher.Distillation.Students;
+using MultiTeacher.Distillation.Teachers;
+
+namespace MultiTeacher.Cli.Bench;
+
+/// <summary>
+/// <c>mt bench pipeline</c>: what the actor layer costs. One epoch of distillation of <c>mlp:784-64-10</c> on
+/// Fashion-MNIST from cached teacher logits, once through the actor pipeline (<see cref="DistillationPipeline"/>, from
+/// creating its ActorSystem to its termination) and once as the same training loop called directly
+/// (<see cref="ReferenceDistillation"/>), in alternating rounds; medians are reported, so that load from other
+/// processes hits both sides alike.
+/// </summary>
+internal static class PipelineBench
+{
+    private const string Student = "mlp:784-64-10";
+    private const int Teachers = 3;
+
+    public static Command CreateCommand()
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var rounds = new Option<int>("--rounds") { Description = "Measured rounds per side (after one warm-up round each).", DefaultValueFactory = _ => 7 };
+        var rows = new Option<int?>("--rows") { Description = "Use only the first this many training rows (default: all 60,000)." };
+        var threads = new Option<int>("--threads") { Description = "Threads for GEMM.", DefaultValueFactory = _ => 2 };
+        var data = CommonOptions.Data();
+        var command = new Command("pipeline", "Samples/s of one distillation epoch through the actors and as the same loop called directly, " +
+            "and their ratio (goal: actors at least 0.95× direct).") { json, rounds, rows, threads, data };
+        command.SetAction((parse, token) => CommandRunner.RunAsync(t => RunAsync(parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows),
+            parse.GetValue(threads), parse.GetValue(data), t), token));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(bool json, int rounds, int? rows, int threads, string? dataDirectory, CancellationToken cancellationToken)
+    {
+        if (threads < 1)
+        {
+            throw new CliUsageException($"threads must be at least 1, got {threads}");
+        }
+
+        Gemm.Threads = threads;
+        var train = DatasetCatalog.Load(dataDirectory, "train").FirstRows(rows);
+        var tables = Enumerable.Range(0, Teachers).Select(t => SyntheticLogits(train, (ulong)t + 1)).ToList();
+        var settings = new DistillationSettings { Epochs = 1, Seed = 1 };
+
+        // Warm-up (JIT, thread pool, caches), then rounds in alternating order.
+        var (_, direct) = Direct(train, tables, settings);
+        var (_, actors) = await ActorsAsync(train, tables, settings, cancellationToken).ConfigureAwait(false);
+        var identical = direct.Parameters.Values.AsSpan().SequenceEqual(actors.Parameters.Values);
+        var measured = new List<(double Direct, double Actors)>();
+        for (var round = 0; round < rounds; round++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TimeSpan directTime, actorsTime;
+            if (round % 2 == 0)
+            {
+                (directTime, _) = Direct(train, tables, settings);
+                (actorsTime, _) = await ActorsAsync(train, tables, settings, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                (actorsTime, _) = await ActorsAsync(train, tables, settings, cancellationToken).ConfigureAwait(false);
+                (directTime, _) = Direct(train, tables, settings);
+            }
+
+            measured.Add((train.Count / directTime.TotalSeconds, train.Count / actorsTime.TotalSeconds));
+        }
+
+        var result = new JsonObject
+        {
+            ["bench"] = "pipeline",
+            ["student"] = Student,
+            ["rows"] = train.Count,
+            ["teachers"] = Teachers,
+            ["rounds"] = rounds,
+            ["threads"] = threads,
+            ["actors_samples_per_s"] = Math.Round(Median(measured.Select(m => m.Actors))),
+            ["direct_samples_per_s"] = Math.Round(Median(measured.Select(m => m.Direct))),
+            ["ratio"] = Math.Round(Median(measured.Select(m => m.Actors / m.Direct)), 3),
+            ["identical_weights"] = identical,
+        };
+        if (json)
+        {
+            Console.WriteLine(result.ToJsonString());
+        }
+        else
+        {
+            Console.WriteLine(string.Join("  ", result.Select(p => $"{p.Key}={Convert.ToString(p.Value, CultureInfo.InvariantCulture)}")));
+        }
+
+        return 0;
+    }
+
+    private static (TimeSpan Elapsed, Model Student) Direct(Dataset train, IReadOnlyList<LogitTable> tables, DistillationSettings settings)
+    {
+        var student = Model.Create(Student, (ulong)settings.Seed);
+        var start = Stopwatch.GetTimestamp();
+        ReferenceDistillation.Train(student, train, train.Labels, tables, settings);
+        return (Stopwatch.GetElapsedTime(start), student);
+    }
+
+    private static async Task<(TimeSpan Elapsed, Model Student)> ActorsAsync(Dataset train, IReadOnlyList<LogitTable> tables, DistillationSettings settings,
+        CancellationToken cancellationToken)
+    {
+        var student = Model.Create(Student, (ulong)settings.Seed);
+        var teachers = tables.Select((table, i) => new PipelineTeacher($"t{i}", new CachedLogitSource(table))).ToList();
+        var start = Stopwatch.GetTimestamp();
+        await DistillationPipeline.RunAsync(new PipelineRequest("bench", teachers, student, train, train.Labels, settings), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return (Stopwatch.GetElapsedTime(start), student);
+    }
+
+    /// <summary>A cached teacher pass stand-in: logits that favour the true class, with seeded noise (the cost is that of real logits).</summary>
+    private static LogitTable SyntheticLogits(Dataset train, ulong seed)
+    {
+        var rng = new Rng(seed);
+        var values = new float[train.Count * train.Classes];
+        for (var r = 0; r < train.Count; r++)
+        {
+            for (var c = 0; c < train.Classes; c++)
+            {
+                values[(r * train.Classes) + c] = (float)rng.NextGaussian() + (c == train.Labels[r] ? 4f : 0f);
+            }
+        }
+
+        return new LogitTable(values, train.Count, train.Classes);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,2 +1,0 @@
-global using System.Runtime.CompilerServices;
-global using MultiTeacher.Actors.TestKit;

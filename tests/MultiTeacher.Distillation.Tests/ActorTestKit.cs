@@ -1,0 +1,27 @@
+using Akka.Configuration;
+using Akka.TestKit;
+
+namespace MultiTeacher.Distillation.Tests;
+
+/// <summary>
+/// Akka's TestKit under the configuration every actor test runs with: every message that enters a mailbox, and every
+/// argument of a props that is not local-only, is round-tripped through Hyperion (a message that could not cross a
+/// machine fails here, not on a cluster later), and the scheduler is Akka's <see cref="TestScheduler"/>, so deadlines
+/// and timeouts pass when a test advances virtual time, never on the wall clock.
+/// </summary>
+public abstract class ActorTestKit() : Akka.TestKit.Xunit2.TestKit(TestConfig)
+{
+    /// <summary>serialize-messages and serialize-creators on, over the product's defaults (Hyperion for every message).</summary>
+    public static Config Serialized { get; } = ConfigurationFactory.ParseString("""
+        akka.actor.serialize-messages = on
+        akka.actor.serialize-creators = on
+        """).WithFallback(ActorSystems.Defaults);
+
+    /// <summary><see cref="Serialized"/> with virtual time.</summary>
+    public static Config TestConfig { get; } = ConfigurationFactory.ParseString("""
+        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+        """).WithFallback(Serialized);
+
+    /// <summary>The system's scheduler: <see cref="TestScheduler.Advance"/> moves virtual time on.</summary>
+    protected TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
+}
