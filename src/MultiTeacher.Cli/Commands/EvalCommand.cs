@@ -3,6 +3,7 @@ using System.Text.Json;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Training;
+using MultiTeacher.Cli.Terminal;
 using Spectre.Console;
 
 namespace MultiTeacher.Cli.Commands;
@@ -66,6 +67,6 @@ internal static class EvalCommand
 
         confusion.Caption($"{Markup.Escape(loaded.Path)} ({Markup.Escape(loaded.Model.Architecture.Text)}) on {Markup.Escape(dataset.Name)}: " +
             $"accuracy {result.Accuracy:P2} over {result.Count:N0} rows");
-        AnsiConsole.Write(confusion);
+        Output.Console.Write(confusion);
     }
 }

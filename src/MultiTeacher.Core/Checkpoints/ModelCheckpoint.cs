@@ -17,10 +17,16 @@ public static class ModelCheckpoint
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically, with <paramref name="metadata"/>.</summary>
     public static void Save(Model model, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var values = model.Parameters.Values;
-        var tensors = model.Parameters.Parameters
-            .Select(p => new SafetensorsTensor(p.Name, p.Shape, values.AsMemory(p.Offset, p.Length)))
-            .ToList();
+        ArgumentNullException.ThrowIfNull(model);
+        var values = model.GetWeights();
+        var tensors = new List<SafetensorsTensor>();
+        var offset = 0;
+        foreach (var parameter in model.Layout)
+        {
+            tensors.Add(new SafetensorsTensor(parameter.Name, parameter.Shape, values.AsMemory(offset, parameter.Length)));
+            offset += parameter.Length;
+        }
+
         Safetensors.Write(path, tensors, MetadataOf(model, metadata));
     }
 
@@ -35,7 +41,7 @@ public static class ModelCheckpoint
 
         all[ArchitectureKey] = model.Architecture.Text;
         all["classes"] = model.Classes.ToString(CultureInfo.InvariantCulture);
-        all["params"] = model.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+        all["params"] = model.ParameterCount.ToString(CultureInfo.InvariantCulture);
         return all;
     }
 
@@ -60,7 +66,16 @@ public static class ModelCheckpoint
             throw new DataFormatException(path, e.Message, e);
         }
 
-        LoadInto(model, file);
+        try
+        {
+            LoadInto(model, file);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
         return new LoadedModel(model, file.Metadata, path);
     }
 
@@ -68,7 +83,9 @@ public static class ModelCheckpoint
     /// <exception cref="DataFormatException">A tensor is missing, extra, or of another shape; the message names both sides.</exception>
     public static void LoadInto(Model model, SafetensorsFile file)
     {
-        var expected = model.Parameters.Parameters;
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(file);
+        var expected = model.Layout;
         var extra = file.Tensors.Select(t => t.Name).Except(expected.Select(p => p.Name)).ToList();
         if (extra.Count > 0)
         {
@@ -76,6 +93,8 @@ public static class ModelCheckpoint
                 $"tensors [{string.Join(", ", extra)}] are not parameters of {model.Architecture} (expected [{string.Join(", ", expected.Select(p => p.Name))}])", null);
         }
 
+        var weights = new float[model.ParameterCount];
+        var offset = 0;
         foreach (var parameter in expected)
         {
             if (!file.TryGetTensor(parameter.Name, out var tensor))
@@ -89,7 +108,10 @@ public static class ModelCheckpoint
                     $"tensor '{parameter.Name}' has shape [{string.Join(", ", tensor.Shape)}], {model.Architecture} expects [{string.Join(", ", parameter.Shape)}]", null);
             }
 
-            tensor.Data.Span.CopyTo(model.Parameters.Value(parameter));
+            tensor.Data.Span.CopyTo(weights.AsSpan(offset, parameter.Length));
+            offset += parameter.Length;
         }
+
+        model.SetWeights(weights);
     }
 }

@@ -1,4 +1,4 @@
-namespace MultiTeacher.Core.Layers;
+namespace MultiTeacher.Core.Models;
 
 /// <summary>A tensor of the wrong shape reached a layer, a model or a loss; the message names both shapes.</summary>
 public sealed class ShapeMismatchException : ArgumentException

@@ -1,6 +1,6 @@
-namespace MultiTeacher.Core.Tensors;
+namespace MultiTeacher.Core.Models;
 
-/// <summary>Shape arithmetic and formatting shared by tensors, layers and error messages.</summary>
+/// <summary>Shape arithmetic and formatting shared by models and error messages.</summary>
 public static class ShapeText
 {
     /// <summary>Product of the dimensions (1 for a scalar), checked for overflow and negative sizes.</summary>
@@ -26,6 +26,9 @@ public static class ShapeText
 
     /// <summary>Formats a shape as <c>(a, b, c)</c>.</summary>
     public static string Format(ReadOnlySpan<int> shape) => "(" + string.Join(", ", shape.ToArray()) + ")";
+
+    /// <summary>Formats a tensor's shape as <c>(a, b, c)</c>.</summary>
+    public static string Format(ReadOnlySpan<long> shape) => "(" + string.Join(", ", shape.ToArray()) + ")";
 
     /// <summary>Formats a per-sample shape with a leading batch dimension, as <c>(B, a, b)</c>.</summary>
     public static string FormatBatch(ReadOnlySpan<int> sampleShape) =>

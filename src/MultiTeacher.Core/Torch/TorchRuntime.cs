@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using TorchSharp;
+
+namespace MultiTeacher.Core.Torch;
+
+/// <summary>
+/// The one place that loads LibTorch, sets its intra-op threads and holds the device every tensor and module goes to
+/// (<c>multiteacher.device</c>: <c>cpu</c>, the default, or <c>cuda</c>).
+/// </summary>
+public static partial class TorchRuntime
+{
+    private static readonly Lock s_lock = new();
+    private static bool s_loaded;
+    private static string s_deviceName = "cpu";
+    private static torch.Device? s_device;
+
+    /// <summary>
+    /// Loads LibTorch, or throws <see cref="TorchUnavailableException"/> naming the library and the version that is
+    /// missing (rather than TorchSharp's own message, which blames a missing package even when a system library is too
+    /// old).
+    /// </summary>
+    public static void EnsureLoaded()
+    {
+        lock (s_lock)
+        {
+            if (s_loaded)
+            {
+                return;
+            }
+
+            Probe();
+            try
+            {
+                _ = torch.get_num_threads();
+            }
+            catch (TypeInitializationException e)
+            {
+                throw new TorchUnavailableException($"LibTorch could not be initialised: {(e.InnerException ?? e).Message.Split('\n')[0]}", e);
+            }
+
+            s_loaded = true;
+        }
+    }
+
+    /// <summary>The device name in use: <c>cpu</c> or <c>cuda</c>.</summary>
+    public static string DeviceName
+    {
+        get
+        {
+            lock (s_lock)
+            {
+                return s_deviceName;
+            }
+        }
+    }
+
+    /// <summary>The device every model and tensor is placed on.</summary>
+    public static torch.Device Device
+    {
+        get
+        {
+            EnsureLoaded();
+            lock (s_lock)
+            {
+                return s_device ??= new torch.Device(s_deviceName);
+            }
+        }
+    }
+
+    /// <summary>Intra-op threads of LibTorch (<c>torch.set_num_threads</c>).</summary>
+    public static int Threads
+    {
+        get
+        {
+            EnsureLoaded();
+            return torch.get_num_threads();
+        }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            EnsureLoaded();
+            torch.set_num_threads(value);
+        }
+    }
+
+    /// <summary>Chooses the device: <c>cpu</c>, or <c>cuda</c> (refused, saying why, when CUDA is not available).</summary>
+    public static void UseDevice(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var normalized = name.Trim().ToLowerInvariant();
+        if (normalized is not ("cpu" or "cuda"))
+        {
+            throw new ArgumentException($"multiteacher.device = '{name}': expected cpu or cuda");
+        }
+
+        EnsureLoaded();
+        if (normalized == "cuda" && !torch.cuda.is_available())
+        {
+            throw new TorchUnavailableException(
+                "multiteacher.device = cuda, but CUDA is not available: this build runs LibTorch for the CPU (TorchSharp-cpu) " +
+                "or the machine has no usable GPU; use multiteacher.device = cpu");
+        }
+
+        lock (s_lock)
+        {
+            s_deviceName = normalized;
+            s_device = new torch.Device(normalized);
+        }
+    }
+
+    /// <summary>What TorchSharp and LibTorch this is, for reports: for example <c>TorchSharp 0.107.0, LibTorch 2.10.0</c>.</summary>
+    public static string Describe() =>
+        string.Create(CultureInfo.InvariantCulture, $"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)}, LibTorch {torch.__version__.TrimEnd('0').TrimEnd('.')}");
+
+    private static void Probe()
+    {
+        var directory = Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? AppContext.BaseDirectory;
+        var candidates = new[]
+        {
+            Path.Combine(directory, "libLibTorchSharp.so"),
+            Path.Combine(directory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"),
+        };
+        var library = candidates.FirstOrDefault(File.Exists);
+        if (library is null || !OperatingSystem.IsLinux())
+        {
+            return; // not a Linux build output: TorchSharp's own loader decides
+        }
+
+        try
+        {
+            NativeLibrary.Load(library);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new TorchUnavailableException(Explain(library, e.Message), e);
+        }
+    }
+
+    /// <summary>Turns the dynamic loader's message into one line that names what is missing.</summary>
+    internal static string Explain(string library, string loaderMessage)
+    {
+        var version = MissingVersion().Match(loaderMessage);
+        if (version.Success)
+        {
+            var provider = Path.GetFileName(version.Groups["provider"].Value);
+            var patched = version.Groups["version"].Value == "GLIBCXX_3.4.32"
+                ? " The build marks that need weak in its copy (Directory.Build.targets); rebuild with ./mt build, or install a libstdc++ of GCC 13 or newer."
+                : "";
+            return $"LibTorch cannot be loaded: {Path.GetFileName(version.Groups["requirer"].Value)} needs {version.Groups["version"].Value} " +
+                $"of {provider}, and this system's {provider} does not have it.{patched}";
+        }
+
+        var missing = MissingFile().Match(loaderMessage);
+        if (missing.Success)
+        {
+            return $"LibTorch cannot be loaded: {missing.Groups["file"].Value} is missing (needed by {Path.GetFileName(library)}); " +
+                "rebuild with ./mt build so the TorchSharp-cpu natives are copied beside it.";
+        }
+
+        return $"LibTorch cannot be loaded from {library}: {loaderMessage.Split('\n')[0]}";
+    }
+
+    [GeneratedRegex(@"(?<provider>\S+): version `(?<version>[^']+)' not found \(required by (?<requirer>[^)]+)\)")]
+    private static partial Regex MissingVersion();
+
+    [GeneratedRegex(@"(?<file>lib[\w.+-]+\.so[\w.]*): cannot open shared object file")]
+    private static partial Regex MissingFile();
+}
