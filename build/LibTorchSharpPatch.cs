@@ -1,9 +1,9 @@
 // Compiled twice: by MSBuild's RoslynCodeTaskFactory into the PatchLibTorchSharp task of Directory.Build.targets,
 // and (with ELF_PATCH_TESTS defined, without the task class) into tests/MultiTeacher.Core.Tests.
-using System;
-using System.IO;
 using System.Text;
 #if !ELF_PATCH_TESTS
+using System;
+using System.IO;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 #endif

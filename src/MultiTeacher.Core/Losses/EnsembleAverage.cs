@@ -53,8 +53,8 @@ public static class EnsembleAverage
         var w = TensorData.From(weights, [weights.Length, 1, 1], logits.device);
         var scaled = logits / temperature;
         return method == EnsembleMethod.Geometric
-            ? F.softmax((F.log_softmax(scaled, 2) * w).sum(0), 1)
-            : (F.softmax(scaled, 2) * w).sum(0);
+            ? F.softmax((F.log_softmax(scaled, 2) * w).sum(dim: 0), 1)
+            : (F.softmax(scaled, 2) * w).sum(dim: 0);
     }
 
     /// <summary>

@@ -143,7 +143,7 @@ public sealed class Model : nn.Module<Tensor, Tensor>
         {
             return layer.Module.call(x);
         }
-        catch (ExternalException e)
+        catch (Exception e) when (e is ExternalException or ArgumentException)
         {
             throw new ShapeMismatchException(
                 $"layer {layer.Name} {layer.Description}: input has shape {ShapeText.Format(x.shape)}, expected {ShapeText.FormatBatch(layer.InputShape)} ({e.Message.Split('\n')[0]})");
