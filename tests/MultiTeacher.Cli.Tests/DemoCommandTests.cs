@@ -41,7 +41,7 @@ public sealed class DemoCommandTests
             Assert.Equal(role.EndsWith("few_labels", StringComparison.Ordinal) ? 600 : 9000, student.GetProperty("labels").GetInt32());
             Assert.InRange(student.GetProperty("test_accuracy").GetDouble(), 0.5, 1.0);
             var loaded = ModelCheckpoint.Load(student.GetProperty("file").GetString()!);
-            Assert.Equal(50_890, loaded.Model.Parameters.Count);
+            Assert.Equal(50_890, loaded.Model.ParameterCount);
         }
 
         var report = File.ReadAllText(Path.Combine(output, "report.html"));

@@ -30,6 +30,7 @@ public static partial class TorchRuntime
                 return;
             }
 
+            QuietOpenMp();
             Probe();
             try
             {
@@ -113,6 +114,27 @@ public static partial class TorchRuntime
     /// <summary>What TorchSharp and LibTorch this is, for reports: for example <c>TorchSharp 0.107.0, LibTorch 2.10.0</c>.</summary>
     public static string Describe() =>
         string.Create(CultureInfo.InvariantCulture, $"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)}, LibTorch {torch.__version__.TrimEnd('0').TrimEnd('.')}");
+
+    /// <summary>
+    /// LibTorch's OpenMP workers spin while they wait for work; on a machine whose cores are busy with other processes
+    /// (a shared 2-core box, the test projects running side by side) the spinning threads take the cores from the
+    /// working ones and a training run gets ten times slower. Waiting threads sleep instead
+    /// (<c>OMP_WAIT_POLICY=PASSIVE</c>) unless the user chose a policy. Set in the native environment before LibTorch,
+    /// and so libgomp, is loaded: .NET's own environment block is not what libgomp reads.
+    /// </summary>
+    private static void QuietOpenMp()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null
+            || Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is not null)
+        {
+            return;
+        }
+
+        _ = SetEnvironment("OMP_WAIT_POLICY", "PASSIVE", 0);
+    }
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnvironment(string name, string value, int overwrite);
 
     private static void Probe()
     {
