@@ -1,6 +1,7 @@
 using System.Globalization;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
+using TorchSharp.PyBridge;
 
 namespace MultiTeacher.Core.Checkpoints;
 
@@ -8,6 +9,9 @@ namespace MultiTeacher.Core.Checkpoints;
 /// Saves and loads models as safetensors files that PyTorch reads: one tensor per <c>state_dict()</c> entry of the
 /// equivalent <c>torch.nn.Sequential</c> (<c>0.weight</c>, <c>0.bias</c>, ...), and the architecture string in
 /// <c>__metadata__["arch"]</c> beside <c>classes</c>, <c>params</c> and whatever the caller adds (dataset, seed, metrics).
+/// Our own reader and writer do the safetensors files (TorchSharp.PyBridge's write no <c>__metadata__</c>, not
+/// atomically, and check little); PyBridge reads PyTorch's own <c>torch.save(model.state_dict())</c> files, whose
+/// architecture the caller names.
 /// </summary>
 public static class ModelCheckpoint
 {
@@ -45,12 +49,21 @@ public static class ModelCheckpoint
         return all;
     }
 
-    /// <summary>Reads a model file: builds the model of its <c>arch</c> metadata and loads its weights.</summary>
+    /// <summary>
+    /// Reads a model file: a safetensors file (the model of its <c>arch</c> metadata, or of <paramref name="architecture"/>
+    /// when the file has none), or a <c>torch.save</c> state_dict (<c>.pt</c>, <c>.pth</c>), whose architecture must be
+    /// given.
+    /// </summary>
     /// <exception cref="DataFormatException">The file is corrupt, has no architecture, or its tensors do not match it.</exception>
-    public static LoadedModel Load(string path)
+    public static LoadedModel Load(string path, string? architecture = null)
     {
+        if (IsTorchSave(path))
+        {
+            return LoadTorchSave(path, architecture);
+        }
+
         var file = Safetensors.Read(path);
-        if (!file.Metadata.TryGetValue(ArchitectureKey, out var arch))
+        if (!file.Metadata.TryGetValue(ArchitectureKey, out var arch) && (arch = architecture) is null)
         {
             throw new DataFormatException(path,
                 $"no '{ArchitectureKey}' in __metadata__: expected the architecture string (for example mlp:784-64-10), found keys [{string.Join(", ", file.Metadata.Keys)}]", null);
@@ -113,5 +126,45 @@ public static class ModelCheckpoint
         }
 
         model.SetWeights(weights);
+    }
+
+    private static bool IsTorchSave(string path)
+    {
+        // torch.save writes a zip archive: "PK\x03\x04".
+        Span<byte> magic = stackalloc byte[4];
+        using var stream = File.OpenRead(path);
+        return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("PK\u0003\u0004"u8);
+    }
+
+    private static LoadedModel LoadTorchSave(string path, string? architecture)
+    {
+        if (architecture is null)
+        {
+            throw new DataFormatException(path,
+                "a torch.save state_dict holds no architecture string: name it (mt eval --arch cnn:32-64-128, for example)", null);
+        }
+
+        Model model;
+        try
+        {
+            model = Model.Create(architecture, 0);
+        }
+        catch (ArchitectureException e)
+        {
+            throw new DataFormatException(path, e.Message, e);
+        }
+
+        try
+        {
+            // PyTorch's names are the model's names, so the state_dict loads as it is; strict: every tensor must match.
+            model.load_py(path, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or NotImplementedException or IOException)
+        {
+            model.Dispose();
+            throw new DataFormatException(path, $"not a state_dict of {architecture}: {e.Message}", e);
+        }
+
+        return new LoadedModel(model, MetadataOf(model, null), path);
     }
 }

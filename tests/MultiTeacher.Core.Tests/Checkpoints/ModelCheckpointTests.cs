@@ -125,4 +125,25 @@ public sealed class ModelCheckpointTests
         Assert.Equal("mlp:784-16-10", loaded.Model.Architecture.Text);
         Assert.Equal(double.Parse(loaded.Metadata["test_accuracy"], System.Globalization.CultureInfo.InvariantCulture), accuracy, 4);
     }
+
+    [Fact]
+    public void Load_TorchSaveStateDict_WithItsArchitecture_HasPyTorchsWeights()
+    {
+        // tiny_mlp.pt is torch.save(model.state_dict()) of the model in tiny_mlp.safetensors (make_npy_fixtures.py).
+        var fromPyTorch = ModelCheckpoint.Load(TestPaths.Fixture("tiny_mlp.pt"), "mlp:4-3-2");
+        var fromSafetensors = ModelCheckpoint.Load(TestPaths.Fixture("tiny_mlp.safetensors"));
+
+        Assert.Equal(fromSafetensors.Model.GetWeights(), fromPyTorch.Model.GetWeights());
+        Assert.Equal("mlp:4-3-2", fromPyTorch.Metadata["arch"]);
+    }
+
+    [Fact]
+    public void Load_TorchSaveWithoutArchitectureOrOfAnother_SaysWhat()
+    {
+        var missing = Assert.Throws<DataFormatException>(() => ModelCheckpoint.Load(TestPaths.Fixture("tiny_mlp.pt")));
+        Assert.Contains("holds no architecture string", missing.Message, StringComparison.Ordinal);
+
+        var other = Assert.Throws<DataFormatException>(() => ModelCheckpoint.Load(TestPaths.Fixture("tiny_mlp.pt"), "mlp:4-5-2"));
+        Assert.Contains("not a state_dict of mlp:4-5-2", other.Message, StringComparison.Ordinal);
+    }
 }
