@@ -1,6 +1,8 @@
 using System.Globalization;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
+using MultiTeacher.Core.Torch;
+using TorchSharp;
 using TorchSharp.PyBridge;
 
 namespace MultiTeacher.Core.Checkpoints;
@@ -156,13 +158,33 @@ public static class ModelCheckpoint
 
         try
         {
-            // PyTorch's names are the model's names, so the state_dict loads as it is; strict: every tensor must match.
-            model.load_py(path, strict: true);
+            // PyBridge unpickles the tensors; names and shapes are checked here before any value is copied (its own
+            // load_py reads into the parameters with the file's shape, unchecked). PyTorch's names are the model's names.
+            using var scope = torch.NewDisposeScope();
+            var state = PyTorchUnpickler.UnpickleStateDict(path);
+            var tensors = new List<SafetensorsTensor>();
+            foreach (System.Collections.DictionaryEntry entry in state)
+            {
+                if (entry.Key is not string name || entry.Value is not torch.Tensor tensor)
+                {
+                    throw new InvalidDataException($"entry {entry.Key} is not a named tensor");
+                }
+
+                tensors.Add(new SafetensorsTensor(name, Array.ConvertAll(tensor.shape, d => (int)d), TensorData.ToArray(tensor)));
+            }
+
+            LoadInto(model, new SafetensorsFile(path, tensors, new Dictionary<string, string>()));
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or NotImplementedException or IOException)
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or NotImplementedException or InvalidCastException
+            or Razorvine.Pickle.PickleException)
         {
             model.Dispose();
             throw new DataFormatException(path, $"not a state_dict of {architecture}: {e.Message}", e);
+        }
+        catch (DataFormatException e)
+        {
+            model.Dispose();
+            throw new DataFormatException(path, $"not a state_dict of {architecture}: {e.Message[(path.Length + 2)..]}", e);
         }
 
         return new LoadedModel(model, MetadataOf(model, null), path);

@@ -37,6 +37,21 @@ public sealed class SupervisedTrainerTests
     }
 
     [Fact]
+    public void Train_ManyBatches_LeavesNoTensorBehind()
+    {
+        // Every batch runs in a dispose scope: after training, the thread holds exactly the tensors it held before.
+        using var model = Model.Create("mlp:32-16-4?dropout=0.2", 5);
+        var trainer = new SupervisedTrainer(model, new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 5 });
+        _ = Batches.Inputs(s_train);
+        _ = Batches.Inputs(s_test);
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        trainer.Train(s_train, s_test);
+
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void Train_DifferentSeeds_GiveDifferentWeights()
     {
         var a = Model.Create("mlp:32-16-4", 1);
