@@ -79,6 +79,10 @@ public sealed class Model : nn.Module<Tensor, Tensor>
         for (var i = 0; i < _layers.Count; i++)
         {
             x = RunLayer(i, x);
+            if (_layers[i].Module is Conv2d)
+            {
+                x = ChannelsLast(x);
+            }
         }
 
         return x;
@@ -160,6 +164,13 @@ public sealed class Model : nn.Module<Tensor, Tensor>
 
         base.Dispose(disposing);
     }
+
+    /// <summary>
+    /// The same (B, C, H, W) tensor with channels-last strides (a copy unless it already has them). LibTorch's CPU
+    /// max-pooling is vectorised over channels only in this layout (12 times faster here than on NCHW) and its
+    /// oneDNN convolutions keep it; Flatten reads the values back in (C, H, W) order, so results do not change.
+    /// </summary>
+    private static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     private Tensor InputView(Tensor input)
     {
