@@ -70,6 +70,8 @@ def main():
     kernel = f"pytorch {torch.__version__}, {openblas_core()}"
     if os.environ.get("OPENBLAS_CORETYPE"):
         kernel += f" (OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']})"
+    if os.environ.get("OMP_WAIT_POLICY"):
+        kernel += f", OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}"
     for arch in args.models:
         model = build(arch)
         shape = input_shape(arch)

@@ -30,7 +30,7 @@ public static partial class TorchRuntime
                 return;
             }
 
-            QuietOpenMp();
+            TuneNativeLibraries();
             Probe();
             try
             {
@@ -116,21 +116,48 @@ public static partial class TorchRuntime
         string.Create(CultureInfo.InvariantCulture, $"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)}, LibTorch {torch.__version__.TrimEnd('0').TrimEnd('.')}");
 
     /// <summary>
-    /// LibTorch's OpenMP workers spin while they wait for work; on a machine whose cores are busy with other processes
-    /// (a shared 2-core box, the test projects running side by side) the spinning threads take the cores from the
-    /// working ones and a training run gets ten times slower. Waiting threads sleep instead
-    /// (<c>OMP_WAIT_POLICY=PASSIVE</c>) unless the user chose a policy. Set in the native environment before LibTorch,
-    /// and so libgomp, is loaded: .NET's own environment block is not what libgomp reads.
+    /// Two settings of LibTorch's native libraries, made in the native environment before LibTorch is loaded (.NET's own
+    /// environment block is not what they read), each only when the user has not chosen:
+    /// <list type="bullet">
+    /// <item>OpenMP workers spin while they wait for work; on a machine whose cores are busy with other processes (a
+    /// shared 2-core box, test projects running side by side) the spinning threads take the cores from the working ones
+    /// and training gets ten times slower. Waiting threads sleep instead: <c>OMP_WAIT_POLICY=PASSIVE</c>.</item>
+    /// <item>The MKL inside LibTorch runs its slow generic kernels on AMD processors; on one with AVX2 it is allowed
+    /// its AVX2 kernels (<c>MKL_ENABLE_INSTRUCTIONS=AVX2</c>; a 1200×1200 layer ran 1.7 times faster here). Intel
+    /// processors keep MKL's own choice.</item>
+    /// </list>
     /// </summary>
-    private static void QuietOpenMp()
+    private static void TuneNativeLibraries()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null
-            || Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is not null)
+        if (!OperatingSystem.IsLinux())
         {
             return;
         }
 
-        _ = SetEnvironment("OMP_WAIT_POLICY", "PASSIVE", 0);
+        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null && Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is null)
+        {
+            _ = SetEnvironment("OMP_WAIT_POLICY", "PASSIVE", 0);
+        }
+
+        if (Environment.GetEnvironmentVariable("MKL_ENABLE_INSTRUCTIONS") is null && AmdWithAvx2())
+        {
+            _ = SetEnvironment("MKL_ENABLE_INSTRUCTIONS", "AVX2", 0);
+        }
+    }
+
+    private static bool AmdWithAvx2()
+    {
+        try
+        {
+            var lines = File.ReadLines("/proc/cpuinfo").Take(64).ToList();
+            var vendor = lines.FirstOrDefault(l => l.StartsWith("vendor_id", StringComparison.Ordinal)) ?? "";
+            var flags = (lines.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal)) ?? "").Split(' ');
+            return vendor.Contains("AuthenticAMD", StringComparison.Ordinal) && flags.Contains("avx2") && flags.Contains("fma");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
