@@ -44,8 +44,9 @@ public sealed class DistillationLoss
     /// <summary>
     /// The loss of <paramref name="logits"/> (B, C) as tensors: <c>Total</c> (to back-propagate), and its parts
     /// <c>CrossEntropy</c> and <c>Distillation</c> (a zero when α = 0). <paramref name="labels"/> holds B labels (−1 for
-    /// none); <paramref name="targets"/> is p̄ (B, C), null when α = 0. Checks shapes, labels and that the numbers are
-    /// finite, naming the row and column of the first that is not.
+    /// none); <paramref name="targets"/> is p̄ (B, C), null when α = 0. Shapes and labels are checked here; whether the
+    /// logits and targets are finite is read with the values (<see cref="LossTerms.Read"/>, one copy from the device),
+    /// which names the row and column of the first number that is not.
     /// </summary>
     public LossTerms Terms(Tensor logits, ReadOnlySpan<int> labels, Tensor? targets)
     {
@@ -60,7 +61,6 @@ public sealed class DistillationLoss
         var (rows, classes) = ((int)shape[0], (int)shape[1]);
         NumericGuard.CheckLength(labels.Length, rows, 1, where, "labels");
         var labelled = CheckLabels(labels, classes);
-        NumericGuard.CheckFinite(logits, where, "student logits");
         var distil = Alpha > 0;
         if (distil)
         {
@@ -76,23 +76,26 @@ public sealed class DistillationLoss
                 throw new ShapeMismatchException($"{where}: soft targets p̄ have shape {ShapeText.Format(targetShape)}, expected ({rows}, {classes})");
             }
 
-            NumericGuard.CheckFinite(targets, where, "soft targets p̄");
         }
 
         var y = TensorData.Indices(labels, logits.device);
+        var detached = logits.detach();
+        var finite = distil ? detached.isfinite().all().logical_and(targets!.isfinite().all()) : detached.isfinite().all();
+        var correct = detached.argmax(1).eq(y).sum(); // rows labelled −1 never count
+        var checks = new LossChecks(finite, correct, logits, targets);
         // Σ over labelled rows / B: ignore_index drops the unlabelled rows from the sum, B stays the batch size.
         var crossEntropy = labelled == 0
             ? zeros(1, dtype: logits.dtype, device: logits.device).sum()
             : F.cross_entropy(logits, y, ignore_index: Unlabelled, reduction: nn.Reduction.Sum) / rows;
         if (!distil)
         {
-            return new LossTerms(crossEntropy, crossEntropy, zeros_like(crossEntropy), labelled);
+            return new LossTerms(crossEntropy, crossEntropy, zeros_like(crossEntropy), labelled, checks);
         }
 
         var logQ = F.log_softmax(logits / Temperature, 1);
         var distillation = F.kl_div(logQ, targets!, log_target: false, reduction: nn.Reduction.Sum) * (Temperature * Temperature / rows);
         var total = Alpha >= 1 ? distillation : ((1 - Alpha) * crossEntropy) + (Alpha * distillation);
-        return new LossTerms(total, crossEntropy, distillation, labelled);
+        return new LossTerms(total, crossEntropy, distillation, labelled, checks);
     }
 
     private static int CheckLabels(ReadOnlySpan<int> labels, int classes)
@@ -124,13 +127,41 @@ public sealed class DistillationLoss
 /// <param name="CrossEntropy">Cross-entropy summed over labelled rows, divided by the batch size.</param>
 /// <param name="Distillation">T²·KL(p̄ ‖ softmax(z/T)) summed over rows, divided by the batch size (0 when α = 0).</param>
 /// <param name="LabelledRows">Rows that had a label.</param>
-public sealed record LossTerms(Tensor Total, Tensor CrossEntropy, Tensor Distillation, int LabelledRows)
+/// <param name="Checks">Whether the inputs were finite, and how many labelled rows the logits got right.</param>
+public sealed record LossTerms(Tensor Total, Tensor CrossEntropy, Tensor Distillation, int LabelledRows, LossChecks Checks)
 {
-    /// <summary>The values, read back from the tensors (one copy).</summary>
-    public LossValue Read()
+    /// <summary>
+    /// The values and the count of rows predicted right, read back from the tensors in one copy.
+    /// </summary>
+    /// <exception cref="NonFiniteException">The logits or the targets hold NaN or ±∞; the message names the first.</exception>
+    public (LossValue Value, int Correct) Read()
     {
-        using var scope = NewDisposeScope();
-        var values = TensorData.ToArray(stack(new[] { Total.detach().reshape(1), CrossEntropy.detach().reshape(1), Distillation.detach().reshape(1) }));
-        return new LossValue(values[0], values[1], values[2], LabelledRows);
+        float[] values;
+        using (NewDisposeScope())
+        {
+            values = TensorData.ToArray(stack(new[]
+            {
+                Total.detach().reshape(1), CrossEntropy.detach().reshape(1), Distillation.detach().reshape(1),
+                Checks.Finite.to_type(ScalarType.Float32).reshape(1), Checks.Correct.to_type(ScalarType.Float32).reshape(1),
+            }));
+        }
+
+        if (values[3] == 0)
+        {
+            NumericGuard.CheckFinite(Checks.Logits, "DistillationLoss", "student logits");
+            if (Checks.Targets is not null)
+            {
+                NumericGuard.CheckFinite(Checks.Targets, "DistillationLoss", "soft targets p̄");
+            }
+        }
+
+        return (new LossValue(values[0], values[1], values[2], LabelledRows), (int)values[4]);
     }
 }
+
+/// <summary>What a loss computes beside its value, read with it.</summary>
+/// <param name="Finite">True when every logit (and target) is finite.</param>
+/// <param name="Correct">Labelled rows whose arg-max logit is the label.</param>
+/// <param name="Logits">The logits, to name a non-finite one.</param>
+/// <param name="Targets">The targets, or null.</param>
+public sealed record LossChecks(Tensor Finite, Tensor Correct, Tensor Logits, Tensor? Targets);

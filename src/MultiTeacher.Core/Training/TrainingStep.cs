@@ -40,9 +40,11 @@ public sealed class TrainingStep
         Optimizer.ZeroGrad();
         var logits = Model.forward(inputs); // (B, C)
         var terms = Loss.Terms(logits, labels, targets);
+        // Read before the update: a non-finite batch is refused before it can reach the weights.
+        var (value, correct) = terms.Read();
         terms.Total.backward();
         Optimizer.Step();
-        return new StepResult(terms.Read(), Evaluator.CountCorrect(logits, labels));
+        return new StepResult(value, correct);
     }
 }
 

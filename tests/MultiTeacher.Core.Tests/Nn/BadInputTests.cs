@@ -83,7 +83,7 @@ public sealed class BadInputTests
         var logits = new float[4 * 10];
         logits[1 * 10 + 3] = float.NaN;
         var error = Assert.Throws<NonFiniteException>(() =>
-            new DistillationLoss(2f, 0.5f).Terms(TensorData.From(logits, [4, 10]), [0, 1, 2, 3], Uniform(4, 10)));
+            new DistillationLoss(2f, 0.5f).Terms(TensorData.From(logits, [4, 10]), [0, 1, 2, 3], Uniform(4, 10)).Read());
         Assert.Contains("DistillationLoss: student logits of shape (4, 10) holds NaN at row 1, column 3", error.Message, StringComparison.Ordinal);
     }
 
@@ -94,7 +94,7 @@ public sealed class BadInputTests
         var targets = Enumerable.Repeat(0.1f, 40).ToArray();
         targets[3 * 10 + 9] = float.PositiveInfinity;
         var error = Assert.Throws<NonFiniteException>(() =>
-            new DistillationLoss(2f, 1f).Terms(torch.zeros(4, 10), [-1, -1, -1, -1], TensorData.From(targets, [4, 10])));
+            new DistillationLoss(2f, 1f).Terms(torch.zeros(4, 10), [-1, -1, -1, -1], TensorData.From(targets, [4, 10])).Read());
         Assert.Contains("soft targets p̄ of shape (4, 10) holds Infinity at row 3, column 9", error.Message, StringComparison.Ordinal);
     }
 
@@ -104,8 +104,24 @@ public sealed class BadInputTests
         using var scope = torch.NewDisposeScope();
         var logits = new float[6];
         logits[2] = float.NegativeInfinity;
-        var error = Assert.Throws<NonFiniteException>(() => new DistillationLoss(1f, 0f).Terms(TensorData.From(logits, [2, 3]), [0, 1], null));
+        var error = Assert.Throws<NonFiniteException>(() => new DistillationLoss(1f, 0f).Terms(TensorData.From(logits, [2, 3]), [0, 1], null).Read());
         Assert.Contains("row 0, column 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrainingStep_NaNInInputs_IsRefusedBeforeTheWeightsChange()
+    {
+        using var model = Model.Create("mlp:4-3-2", seed: 1);
+        var step = new MultiTeacher.Core.Training.TrainingStep(model, MultiTeacher.Core.Optimizers.Optimizer.Create("adam", model, 0.1f), new DistillationLoss(1f, 0f));
+        var before = model.GetWeights();
+        using var scope = torch.NewDisposeScope();
+        var inputs = new float[8];
+        inputs[5] = float.NaN;
+
+        var error = Assert.Throws<NonFiniteException>(() => step.Run(TensorData.From(inputs, [2, 4]), [0, 1], null));
+
+        Assert.Contains("student logits of shape (2, 2) holds NaN at row 1", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, model.GetWeights());
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class PeerStepTests
         }
 
         twin.train();
-        var expected = new DistillationLoss(T, Alpha).Terms(twin.forward(inputs), labels, TensorData.From(expectedTargets, [Batch, 4])).Read();
+        var expected = new DistillationLoss(T, Alpha).Terms(twin.forward(inputs), labels, TensorData.From(expectedTargets, [Batch, 4])).Read().Value;
         var step = new PeerStep(student, T, Alpha, 1e-3f);
 
         var value = step.Train(PeerFixtures.Train, s_rows, labels, peers, []);
