@@ -138,11 +138,12 @@ public sealed record LossTerms(Tensor Total, Tensor CrossEntropy, Tensor Distill
     {
         float[] values;
         using (NewDisposeScope())
+        using (no_grad())
         {
+            // Five scalars (0-dimensional tensors) stacked into one vector: one copy back, however many there are.
             values = TensorData.ToArray(stack(new[]
             {
-                Total.detach().reshape(1), CrossEntropy.detach().reshape(1), Distillation.detach().reshape(1),
-                Checks.Finite.to_type(ScalarType.Float32).reshape(1), Checks.Correct.to_type(ScalarType.Float32).reshape(1),
+                Total, CrossEntropy, Distillation, Checks.Finite.to_type(ScalarType.Float32), Checks.Correct.to_type(ScalarType.Float32),
             }));
         }
 
