@@ -70,8 +70,9 @@ def main():
     kernel = f"pytorch {torch.__version__}, {openblas_core()}"
     if os.environ.get("OPENBLAS_CORETYPE"):
         kernel += f" (OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']})"
-    if os.environ.get("OMP_WAIT_POLICY"):
-        kernel += f", OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}"
+    for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT"):
+        if os.environ.get(name):
+            kernel += f", {name}={os.environ[name]}"
     for arch in args.models:
         model = build(arch)
         shape = input_shape(arch)

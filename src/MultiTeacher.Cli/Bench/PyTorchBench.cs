@@ -8,7 +8,7 @@ namespace MultiTeacher.Cli.Bench;
 /// Runs <c>tests/pytorch/bench_nn.py</c> with Debian's python3-torch and reads its JSON lines. Debian's OpenBLAS 0.3.21
 /// takes some current CPUs for old ones and runs slow kernels; the script gets OpenBLAS's best kernel for this CPU
 /// (<c>OPENBLAS_CORETYPE</c>: SkylakeX with AVX-512, Haswell with AVX2), checks a product against float64 and reports the
-/// kernel it ran, and its OpenMP workers wait as ours do (<c>OMP_WAIT_POLICY=PASSIVE</c>), so the comparison is fair.
+/// kernel it ran, and its OpenMP workers wait as ours do (<c>GOMP_SPINCOUNT</c>), so the comparison is fair.
 /// </summary>
 internal static class PyTorchBench
 {
@@ -33,10 +33,10 @@ internal static class PyTorchBench
         }
 
         start.Environment.Remove("OPENBLAS_L2_SIZE");
-        // The same OpenMP waiting as ours (TorchRuntime): spinning workers on a busy machine would slow PyTorch tenfold.
+        // The same OpenMP waiting as ours (TorchRuntime): long-spinning workers on a busy machine would slow PyTorch tenfold.
         if (!start.Environment.ContainsKey("OMP_WAIT_POLICY") && !start.Environment.ContainsKey("GOMP_SPINCOUNT"))
         {
-            start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+            start.Environment["GOMP_SPINCOUNT"] = Core.Torch.TorchRuntime.SpinCount;
         }
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Python}");
         var error = process.StandardError.ReadToEndAsync();
