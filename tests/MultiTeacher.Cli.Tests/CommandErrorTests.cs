@@ -66,12 +66,12 @@ public sealed class CommandErrorTests
     {
         using var dir = new TempDirectory();
         var config = Path.Combine(dir.Path, "broken.hocon");
-        File.WriteAllText(config, "multiteacher {\n  distill {\n    alpha = [\n}\n");
+        File.WriteAllText(config, "multiteacher {\n  distill {\n    alpha! = 0.5\n  }\n}\n");
 
         var (code, _, stderr) = await MtProcess.RunAsync(["distill", "--config", config]);
 
         Assert.Equal(2, code);
-        Assert.Contains("broken.hocon:", stderr);
+        Assert.Contains("broken.hocon:3:10:", stderr);
     }
 
     private static string WriteEmptyConfig(TempDirectory dir)

@@ -1,12 +1,12 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Akka.Actor;
 
 namespace MultiTeacher.Configuration.Tests;
 
-/// <summary>The repository's cluster.hocon and the built-in defaults load, and document every key they hold.</summary>
+/// <summary>The repository's cluster.hocon and the built-in defaults load, document every key, and configure Akka.</summary>
 public sealed partial class ClusterHoconTests
 {
-    private static readonly IReadOnlyDictionary<string, string> s_noEnvironment = new Dictionary<string, string>();
-
     private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -17,18 +17,34 @@ public sealed partial class ClusterHoconTests
         return dir?.FullName ?? throw new InvalidOperationException("no MultiTeacher.sln above " + AppContext.BaseDirectory);
     }
 
+    private static string ClusterHocon => Path.Combine(RepositoryRoot(), MultiTeacherConfiguration.DefaultFileName);
+
     public static TheoryData<string> DocumentedFiles() => ["cluster.hocon", "src/MultiTeacher.Configuration/reference.conf"];
 
+    /// <summary>A record of the kind the pipeline sends: plain data only.</summary>
+    private sealed record TeacherLogits(string ShardId, float[] Logits);
+
     [Fact]
-    public void LoadTree_RepositoryClusterHocon_Resolves()
+    public void Load_RepositoryClusterHocon_Resolves()
     {
-        string file = Path.Combine(RepositoryRoot(), MultiTeacherConfiguration.DefaultFileName);
+        var loaded = MultiTeacherConfiguration.Load(ClusterHocon, [], TestConfig.NoEnvironment);
 
-        var tree = MultiTeacherConfiguration.LoadTree(file, [], s_noEnvironment, withDefaults: false);
-        var configuration = MultiTeacherConfiguration.Load(file, [], s_noEnvironment);
+        Assert.InRange(loaded.Root.GetInt("multiteacher.threads"), 1, 1024);
+        Assert.True(loaded.Section("multiteacher.distill").GetDuration("shard-deadline") > TimeSpan.Zero);
+        Assert.Equal("hyperion", loaded.Config.GetString("akka.actor.serialization-bindings.\"System.Object\""));
+    }
 
-        Assert.InRange(tree.GetInt("multiteacher.threads"), 1, 1024);
-        Assert.Equal(tree.GetString("multiteacher.threads"), configuration["multiteacher:threads"]);
+    [Fact]
+    public void Load_RepositoryClusterHocon_HoldsTheKeysOfTheBuiltInDefaults()
+    {
+        static IEnumerable<string> Keys(JsonNode? node, string prefix) => node is JsonObject obj
+            ? obj.SelectMany(p => Keys(p.Value, ConfigPath.Combine(prefix, ConfigPath.Quote(p.Key))).Prepend(ConfigPath.Combine(prefix, ConfigPath.Quote(p.Key))))
+            : [];
+
+        var fileAlone = AkkaHocon.Parse([new HoconSource("cluster.hocon", File.ReadAllText(ClusterHocon), RepositoryRoot())], TestConfig.NoEnvironment);
+        var defaults = MultiTeacherConfiguration.Load(null, [], TestConfig.NoEnvironment);
+
+        Assert.Equal(Keys(ConfigTree.ToJson(defaults.Config.Root), ""), Keys(ConfigTree.ToJson(fileAlone), ""));
     }
 
     [Theory]
@@ -44,6 +60,27 @@ public sealed partial class ClusterHoconTests
             .Select(l => $"{relativePath}:{l.Number}: {l.Line.Trim()}");
 
         Assert.Empty(undocumented);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ActorSystem_FromTheLoadedConfig_SerializesRecordsWithHyperion(bool fromRepositoryFile)
+    {
+        var loaded = MultiTeacherConfiguration.Load(fromRepositoryFile ? ClusterHocon : null, [], TestConfig.NoEnvironment);
+        var system = ActorSystem.Create("config-test", loaded.Config);
+        try
+        {
+            var serializer = system.Serialization.FindSerializerFor(new TeacherLogits("epoch-0/shard-3", new float[10]));
+
+            Assert.Equal("Akka.Serialization.HyperionSerializer", serializer.GetType().FullName);
+            Assert.Equal("WARNING", system.Settings.Config.GetString("akka.loglevel"));
+            Assert.Equal(loaded.Root.GetInt("multiteacher.threads"), system.Settings.Config.GetInt("multiteacher.threads"));
+        }
+        finally
+        {
+            await system.Terminate();
+        }
     }
 
     /// <summary>A line that starts a field: a key, then '=', ':', '+=' or '{'.</summary>

@@ -1,180 +1,198 @@
-using System.Text.Json.Nodes;
+using static MultiTeacher.Configuration.Tests.TestConfig;
 
 namespace MultiTeacher.Configuration.Tests;
 
-/// <summary>The standard stack: defaults, file, MT_ environment variables, --set overrides.</summary>
+/// <summary>The fallback chain: --set, then MT_ environment variables (and ${?VARIABLE}), then the file, then the defaults.</summary>
 public sealed class MultiTeacherConfigurationTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TestConfig _config = new();
 
-    public void Dispose() => _dir.Dispose();
-
-    private string File(string text) => _dir.Write("cluster.hocon", text);
-
-    private static Dictionary<string, string> Env(params (string Name, string Value)[] variables) =>
-        variables.ToDictionary(v => v.Name, v => v.Value);
+    public void Dispose() => _config.Dispose();
 
     [Fact]
-    public void Load_EnvironmentVariable_OverridesTheFileIgnoringCase()
+    public void Load_FourLayers_EachOverridesTheOnesAfterIt()
     {
-        string file = File("multiteacher { threads = 2, nodeName = a }");
+        var loaded = _config.Load("multiteacher.distill { epochs = 1, batch = 1, lr = 1 }",
+            ["multiteacher.distill.epochs=3"],
+            Env(("MT_MULTITEACHER__DISTILL__EPOCHS", "2"), ("MT_MULTITEACHER__DISTILL__BATCH", "2")));
+        var distill = loaded.Section("multiteacher.distill");
 
-        var configuration = MultiTeacherConfiguration.Load(file, [],
-            Env(("MT_MULTITEACHER__THREADS", "4"), ("mt_multiteacher__NODENAME", "b"), ("OTHER", "x")));
-
-        Assert.Equal(("4", "b"), (configuration["multiteacher:threads"], configuration["multiteacher:nodeName"]));
-        Assert.Null(configuration["OTHER"]);
+        Assert.Equal((3, 2, 1.0, 10L), (distill.GetInt("epochs"), distill.GetInt("batch"), distill.GetDouble("lr"), distill.GetLong("seed")));
+        Assert.Equal(("--set multiteacher.distill.epochs", "environment variable MT_MULTITEACHER__DISTILL__BATCH"),
+            (loaded.SourceOf("multiteacher.distill.epochs"), loaded.SourceOf("multiteacher.distill.batch")));
+        Assert.Equal((_config.Folder + "/cluster.hocon", MultiTeacherConfiguration.DefaultsName),
+            (loaded.SourceOf("multiteacher.distill.lr"), loaded.SourceOf("multiteacher.distill.seed")));
     }
 
     [Fact]
-    public void LoadTree_EnvironmentOverride_KeepsTheFilesKeyName()
+    public void Load_EnvironmentVariable_MatchesTheFilesKeyIgnoringCase()
     {
-        var tree = MultiTeacherConfiguration.LoadTree(File("multiteacher { nodeName = a }"), [],
-            Env(("MT_MULTITEACHER__NODENAME", "b")), withDefaults: false);
+        var loaded = _config.Load("multiteacher { nodeName = a }",
+            environment: Env(("MT_MULTITEACHER__NODENAME", "b"), ("mt_multiteacher__THREADS", "4"), ("OTHER", "x")));
 
-        Assert.Equal("""{"multiteacher":{"nodeName":"b"}}""", tree.ToJson(indented: false));
+        Assert.Equal(("b", 4), (loaded.Root.GetString("multiteacher.nodeName"), loaded.Root.GetInt("multiteacher.threads")));
+        Assert.False(loaded.Root.HasValue("multiteacher.NODENAME"));
+        Assert.False(loaded.Root.HasValue("OTHER"));
     }
 
     [Fact]
-    public void Load_SetOverride_WinsOverTheEnvironment()
+    public void Load_EnvironmentVariableWithUnderscores_SetsTheDashedKey()
     {
-        string file = File("multiteacher.threads = 2");
+        var loaded = _config.Load("", environment: Env(("MT_MULTITEACHER__DISTILL__SHARD_SIZE", "512")));
 
-        var configuration = MultiTeacherConfiguration.Load(file, ["multiteacher.threads=8"], Env(("MT_MULTITEACHER__THREADS", "4")));
-
-        Assert.Equal("8", configuration["multiteacher:threads"]);
+        Assert.Equal(512, loaded.Section("multiteacher.distill").GetInt("shard-size"));
     }
 
     [Fact]
-    public void LoadTree_SetOverrides_CreateKeysAndAddressArrayElements()
+    public void Load_EnvironmentVariableWithoutNesting_IsNotAnOverride()
     {
-        string file = File("teachers = [a, b]\nx { y = 1 }");
+        var loaded = _config.Load("a = 1", environment: Env(("MT_HOME", "/srv/mt"), ("MT_A", "2"), ("MT_B__C", "3")));
 
-        var tree = MultiTeacherConfiguration.LoadTree(file,
-            ["teachers.1=c", "teachers.2=d", "x.z.w=deep", "\"dotted.key\"=v", "x.y = spaced = value"], Env(), withDefaults: false);
-
-        Assert.Equal(["a", "c", "d"], tree.GetStringList("teachers"));
-        Assert.Equal("deep", tree.GetString("x.z.w"));
-        Assert.Equal("v", tree.GetString("\"dotted.key\""));
-        Assert.Equal(" spaced = value", tree.GetString("x.y"));
+        Assert.False(loaded.Root.HasValue("MT_HOME") || loaded.Root.HasValue("HOME") || loaded.Root.HasValue("A"));
+        Assert.Equal((1, 3), (loaded.Root.GetInt("a"), loaded.Root.GetInt("B.C")));
     }
 
     [Fact]
-    public void LoadTree_OverrideValue_IsAStringThatTypedGettersConvert()
-    {
-        var tree = MultiTeacherConfiguration.LoadTree(File("threads = 2"), ["threads=6"], Env(), withDefaults: false);
+    public void Load_EnvironmentVariableWithAnEmptySegment_Fails() =>
+        Assert.StartsWith("environment variable MT_A____B: empty key", _config.Failure("a = 1", environment: Env(("MT_A____B", "1"))).Message,
+            StringComparison.Ordinal);
 
-        Assert.Equal(6, tree.GetInt("threads"));
-        Assert.Equal("""{"threads":"6"}""", tree.ToJson(indented: false));
+    [Fact]
+    public void Load_SetOverride_WinsOverTheEnvironmentAndTheLastSetWins()
+    {
+        var loaded = _config.Load("multiteacher.threads = 2", ["multiteacher.threads=8", "multiteacher.threads=6"],
+            Env(("MT_MULTITEACHER__THREADS", "4")));
+
+        Assert.Equal(6, loaded.Root.GetInt("multiteacher.threads"));
+    }
+
+    [Fact]
+    public void Load_SetOverrides_CreateKeysAndAddressArrayElements()
+    {
+        var loaded = _config.Load("teachers = [a, b]\nx { y = 1 }",
+            ["teachers.1=c", "teachers.2=d", "x.z.w=deep", "\"dotted.key\"=v", "x.y = spaced = value"]);
+
+        Assert.Equal(["a", "c", "d"], loaded.Root.GetStringList("teachers"));
+        Assert.Equal("deep", loaded.Root.GetString("x.z.w"));
+        Assert.Equal("v", loaded.Root.GetString("\"dotted.key\""));
+        Assert.Equal("spaced = value", loaded.Root.GetString("x.y"));
+    }
+
+    [Fact]
+    public void Load_SetOverrideValue_IsAStringThatTypedReadsConvert()
+    {
+        var loaded = _config.Load("", ["multiteacher.online.seeds=3,4,5", "multiteacher.online.wait-for-peers=off"]);
+        var online = loaded.Section("multiteacher.online");
+
+        Assert.Equal([3L, 4L, 5L], online.GetList("seeds", "integers", long.Parse));
+        Assert.False(online.GetBoolean("wait-for-peers"));
     }
 
     [Theory]
     [InlineData("threads", "--set threads: expected key.path=value")]
     [InlineData("=4", "--set =4: expected key.path=value")]
-    [InlineData("a..b=1", "--set a..b=1: 'a..b' is not a path")]
-    public void LoadTree_MalformedSet_FailsWithoutAResult(string set, string message)
+    [InlineData("a..b=1", "--set a..b=1: 'a..b' is not a key path")]
+    [InlineData("teachers.5=x", "--set teachers.5: teachers is an array of 2 elements; set one element as a whole")]
+    [InlineData("teachers.0.x=y", "--set teachers.0.x: teachers is an array of 2 elements; set one element as a whole")]
+    public void Load_MalformedSet_FailsWithoutAResult(string set, string message)
     {
-        var e = Assert.Throws<HoconException>(() => MultiTeacherConfiguration.LoadTree(File("a = 1"), ["a=2", set], Env()));
+        var e = _config.Failure("teachers = [a, b]", ["teachers.0=z", set]);
 
         Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void LoadTree_EnvironmentVariableWithAnEmptySegment_Fails() =>
-        Assert.Throws<HoconException>(() => MultiTeacherConfiguration.LoadTree(File("a = 1"), [], Env(("MT_A____B", "1"))));
-
-    [Fact]
-    public void LoadTree_WithoutDefaults_HoldsOnlyTheFile()
+    public void Load_NoFile_IsTheDefaultsAndOverrides()
     {
-        string file = File("own = 1");
+        var loaded = MultiTeacherConfiguration.Load(null, ["multiteacher.threads=3"], NoEnvironment);
 
-        Assert.Equal("""{"own":1}""", MultiTeacherConfiguration.LoadTree(file, [], Env(), withDefaults: false).ToJson(indented: false));
-        Assert.Equal(2, MultiTeacherConfiguration.LoadTree(file, [], Env(), withDefaults: true).GetInt("multiteacher.threads"));
+        Assert.Equal(3, loaded.Root.GetInt("multiteacher.threads"));
+        Assert.Equal(15, loaded.Section("multiteacher.distill").GetInt("epochs"));
+        Assert.Null(loaded.File);
     }
 
     [Fact]
-    public void LoadTree_FileSubstitution_SeesTheDefaults()
-    {
-        var tree = MultiTeacherConfiguration.LoadTree(File("workers = ${multiteacher.threads}"), [], Env());
+    public void Load_FileSubstitution_SeesTheDefaults() =>
+        Assert.Equal(2, _config.Load("workers = ${multiteacher.threads}").Root.GetInt("workers"));
 
-        Assert.Equal(2, tree.GetInt("workers"));
+    [Fact]
+    public void Load_FileSubstitution_SeesTheFilesValueNotAnOverride()
+    {
+        var loaded = _config.Load("a = 1\nb = ${a}", ["a=5"]);
+
+        Assert.Equal((5, 1), (loaded.Root.GetInt("a"), loaded.Root.GetInt("b")));
     }
 
     [Fact]
-    public void LoadTree_NoFile_IsTheDefaultsAndOverrides()
+    public void Parse_SubstitutionInAnEarlierSource_SeesTheLaterSourcesValue()
     {
-        var tree = MultiTeacherConfiguration.LoadTree(null, ["multiteacher.threads=3"], Env());
+        var root = AkkaHocon.Parse([new("reference", "workers = ${threads}\nthreads = 2", "/"), new("file", "threads = 7", "/")], NoEnvironment);
 
-        Assert.Equal(3, tree.GetInt("multiteacher.threads"));
+        Assert.Equal("7", root.GetChildObject("workers").GetString());
     }
 
     [Fact]
-    public void LoadTree_FileWithEnvironmentSubstitution_UsesTheGivenEnvironment()
+    public void Load_OptionalEnvironmentSubstitution_TakesTheVariableWhenSet()
     {
-        string file = File("rabbitmq.uri = \"amqp://localhost\"\nrabbitmq.uri = ${?MT_RABBITMQ_URI}");
+        var loaded = _config.Load("broker {\n  uri = \"amqp://localhost\"\n  uri = ${?MT_BROKER_URI}   # from the environment\n}\nafter = 1",
+            environment: Env(("MT_BROKER_URI", "amqp://u:p@host:5672/\"x\"{y}")));
 
-        var tree = MultiTeacherConfiguration.LoadTree(file, [], Env(("MT_RABBITMQ_URI", "amqp://broker:5672")), withDefaults: false);
+        Assert.Equal("amqp://u:p@host:5672/\"x\"{y}", loaded.Root.GetString("broker.uri"));
+        Assert.Equal(1, loaded.Root.GetInt("after"));
+    }
 
-        Assert.Equal("amqp://broker:5672", tree.GetString("rabbitmq.uri"));
+    [Theory]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Load_OptionalEnvironmentSubstitutionUnsetOrEmpty_KeepsTheEarlierValueOrNone(string? value)
+    {
+        var environment = value is null ? NoEnvironment : Env(("MT_X", value));
+
+        var loaded = _config.Load("a = 1\na = ${?MT_X}\nb = ${?MT_X}\nmultiteacher.threads : ${?MT_X},\nc = 3", environment: environment);
+
+        Assert.Equal((1, 2, 3), (loaded.Root.GetInt("a"), loaded.Root.GetInt("multiteacher.threads"), loaded.Root.GetInt("c")));
+        Assert.False(loaded.Root.HasValue("b"));
+    }
+
+    [Theory]
+    [InlineData("a = \"x\"${?MT_X}", 1, 8)]
+    [InlineData("b = 1\n  list = [1, ${?MT_X}]", 2, 14)]
+    [InlineData("o { a = ${?MT_X} }", 1, 9)]
+    public void Load_OptionalSubstitutionNotTheWholeValue_FailsWithItsPlace(string text, int line, int column)
+    {
+        var e = _config.Failure(text, environment: Env(("MT_X", "1")));
+
+        Assert.StartsWith($"{_config.Folder}/cluster.hocon:{line}:{column}: ${{?...}} is read only as the whole value of a key",
+            e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void LoadTree_EnvironmentVariableWithoutNesting_IsNotAnOverride()
+    public void Load_OptionalSubstitutionInQuotesOrAComment_IsLeftAsWritten()
     {
-        string file = File("a = 1");
+        var loaded = _config.Load("a = \"${?MT_X}\"  # b = ${?MT_X}\n// c = ${?MT_X}", environment: Env(("MT_X", "1")));
 
-        var tree = MultiTeacherConfiguration.LoadTree(file, [], Env(("MT_HOME", "/srv/mt"), ("MT_A", "2"), ("MT_B__C", "3")), withDefaults: false);
-
-        Assert.False(tree.HasPath("MT_HOME") || tree.HasPath("HOME") || tree.HasPath("A"));
-        Assert.Equal(1, tree.GetInt("a"));
-        Assert.Equal(3, tree.GetInt("B.C"));
+        Assert.Equal("${?MT_X}", loaded.Root.GetString("a"));
+        Assert.False(loaded.Root.HasValue("b") || loaded.Root.HasValue("c"));
     }
 
     [Fact]
-    public void LoadTree_BrokenFile_Throws()
+    public void Load_RequiredSubstitutionOfAnEnvironmentVariable_FailsSayingHowToReadOne()
     {
-        string file = File("a = {");
+        var e = _config.Failure("home = ${HOME}", environment: Env(("HOME", "/root")));
 
-        Assert.Throws<HoconParseException>(() => MultiTeacherConfiguration.Load(file, ["a=1"], Env()));
+        Assert.StartsWith($"{_config.Folder}/cluster.hocon: Unresolved substitution: HOME (no such key; Akka's HOCON reads ${{...}} "
+            + "from the configuration only", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void LoadDefaults_EmbeddedReference_HasTheProjectDefaults()
-    {
-        var defaults = MultiTeacherConfiguration.LoadDefaults(Env());
-
-        Assert.Equal(2, defaults.GetInt("multiteacher.threads"));
-        Assert.NotNull(JsonNode.Parse(defaults.ToJson()));
-    }
+    public void Load_BracedRootObject_Loads() =>
+        Assert.Equal(4, _config.Load("# JSON-style\n{ \"multiteacher\": { \"threads\": 4 } }\n").Root.GetInt("multiteacher.threads"));
 
     [Fact]
-    public void Show_Hocon_PrintsTheResolvedTreeWithOverridesAndSecretsMasked()
+    public void Load_MissingFile_Fails()
     {
-        string file = File("broker { uri = \"amqp://mt:guest@rabbit:5672/\", password = guest }\nnode { threads = ${multiteacher.threads} }");
+        var e = Assert.Throws<InvalidConfigurationException>(() => MultiTeacherConfiguration.Load("/nonexistent/cluster.hocon", [], NoEnvironment));
 
-        string text = MultiTeacherConfiguration.Show(file, ["node.name=n1"], json: false, withDefaults: true,
-            Env(("MT_NODE__THREADS", "3")));
-
-        // The built-in defaults come first and grow with the project; the file's own part follows them.
-        Assert.StartsWith("multiteacher {\n  threads = 2\n", text);
-        Assert.EndsWith("""
-            broker {
-              uri = "amqp://mt:***@rabbit:5672/"
-              password = "***"
-            }
-            node {
-              threads = "3"
-              name = "n1"
-            }
-
-            """, text);
-    }
-
-    [Fact]
-    public void Show_JsonWithoutDefaults_PrintsOnlyTheFile()
-    {
-        string text = MultiTeacherConfiguration.Show(File("a { token = abc, b = 1 }"), [], json: true, withDefaults: false, Env());
-
-        Assert.Equal("{\n  \"a\": {\n    \"token\": \"***\",\n    \"b\": 1\n  }\n}\n", text);
+        Assert.Equal("configuration file '/nonexistent/cluster.hocon' not found", e.Message);
     }
 }

@@ -35,5 +35,5 @@ internal static class CommandRunner
 
     private static bool IsUserError(Exception e) => e is IOException or UnauthorizedAccessException or ArchitectureException
         or ShapeMismatchException or NonFiniteException or ArgumentException or InvalidOperationException or FormatException
-        or CliUsageException or Configuration.HoconException or Distillation.Pipeline.PipelineException;
+        or CliUsageException or Configuration.InvalidConfigurationException or Distillation.Pipeline.PipelineException;
 }

@@ -29,21 +29,21 @@ internal static class CommonOptions
     /// Applies --threads, else <c>multiteacher.threads</c> of <paramref name="config"/> (or of the repository's
     /// cluster.hocon), as LibTorch's intra-op threads, and <c>multiteacher.device</c> as the device of every model.
     /// </summary>
-    public static void ApplyThreads(int? threads, HoconConfig? config = null)
+    public static void ApplyThreads(int? threads, LoadedConfiguration? config = null)
     {
         if (config is null)
         {
             var file = Path.Combine(RepositoryRoot.Find(), MultiTeacherConfiguration.DefaultFileName);
-            config = MultiTeacherConfiguration.LoadTree(File.Exists(file) ? file : null, []);
+            config = MultiTeacherConfiguration.Load(File.Exists(file) ? file : null, []);
         }
 
-        threads ??= config.GetInt("multiteacher.threads");
+        threads ??= config.Root.GetInt("multiteacher.threads");
         if (threads < 1)
         {
             throw new CliUsageException($"threads must be at least 1, got {threads}");
         }
 
         TorchRuntime.Threads = threads.Value;
-        TorchRuntime.UseDevice(config.HasPath("multiteacher.device") ? config.GetString("multiteacher.device") : "cpu");
+        TorchRuntime.UseDevice(config.Root.HasValue("multiteacher.device") ? config.Root.GetString("multiteacher.device") : "cpu");
     }
 }

@@ -3,7 +3,7 @@ using MultiTeacher.Configuration;
 
 namespace MultiTeacher.Cli.Commands;
 
-/// <summary><c>mt config show</c>: the resolved configuration, as the node host would see it, secrets masked.</summary>
+/// <summary><c>mt config show</c>: the resolved configuration, as the commands and the ActorSystem see it, secrets masked.</summary>
 internal static class ConfigCommand
 {
     public static Command Create()
@@ -23,27 +23,20 @@ internal static class ConfigCommand
         var json = new Option<bool>("--json") { Description = "Print JSON instead of HOCON." };
         var set = new Option<string[]>("--set")
         {
-            Description = "Override a key: --set key.path=value (repeatable; applied after MT_ environment variables).",
+            Description = "Override a key: --set key.path=value (repeatable; wins over MT_ environment variables).",
         };
-        var withDefaults = new Option<bool>("--with-defaults") { Description = "Merge the built-in defaults under the file." };
+        var withDefaults = new Option<bool>("--with-defaults")
+        {
+            Description = "Also show Akka's own defaults beneath (every core akka.* setting the ActorSystem starts from).",
+        };
         var show = new Command("show",
-            "Print the resolved tree of a configuration file with MT_ environment variables and --set overrides applied, "
+            "Print the resolved tree: the built-in defaults, the file, MT_ environment variables and --set overrides, "
             + "secrets masked.") { file, json, set, withDefaults };
-        show.SetAction(parse => Run(parse.GetValue(file)!, parse.GetValue(set) ?? [], parse.GetValue(json), parse.GetValue(withDefaults)));
-        return show;
-    }
-
-    private static int Run(string file, string[] setOverrides, bool json, bool withDefaults)
-    {
-        try
+        show.SetAction((parse, token) => CommandRunner.Run(_ =>
         {
-            Console.Out.Write(MultiTeacherConfiguration.Show(file, setOverrides, json, withDefaults));
+            Console.Out.Write(MultiTeacherConfiguration.Show(parse.GetValue(file)!, parse.GetValue(set) ?? [], parse.GetValue(json), parse.GetValue(withDefaults)));
             return 0;
-        }
-        catch (HoconException e)
-        {
-            Console.Error.WriteLine($"mt config show: {e.Message}");
-            return 2;
-        }
+        }, token));
+        return show;
     }
 }

@@ -17,14 +17,14 @@ internal static class DistillCommand
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
         var command = new Command("distill", "Distil a student from teacher files or cached logits, as configured in cluster.hocon " +
-            "(section multiteacher.distill; see `mt config show --with-defaults`).")
+            "(section multiteacher.distill; see `mt config show`).")
         {
             config, set, logits, output, data, threads,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
             var file = parse.GetValue(config)!;
-            var tree = MultiTeacherConfiguration.LoadTree(file, parse.GetValue(set) ?? []);
+            var tree = MultiTeacherConfiguration.Load(file, parse.GetValue(set) ?? []);
             CommonOptions.ApplyThreads(parse.GetValue(threads), tree);
             var request = DistillConfig.Read(tree, Path.GetDirectoryName(Path.GetFullPath(file))!);
             if (parse.GetValue(logits) is { } list)

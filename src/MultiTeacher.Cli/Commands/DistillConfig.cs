@@ -12,22 +12,21 @@ internal static class DistillConfig
 {
     public const string Section = "multiteacher.distill";
 
-    public static DistillRequest Read(HoconConfig root, string baseDirectory)
+    public static DistillRequest Read(LoadedConfiguration configuration, string baseDirectory)
     {
-        var c = root.GetConfig(Section);
+        var c = configuration.Section(Section);
+        var teacherWeights = c.GetList("teacher-weights", "numbers", t => float.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture));
         var settings = new DistillationSettings
         {
             Temperature = (float)c.GetDouble("temperature"),
             Alpha = (float)c.GetDouble("alpha"),
-            Aggregation = ParseAggregation(c.GetString("aggregation")),
-            TeacherWeights = c.GetStringList("teacher-weights") is { Count: > 0 } w
-                ? w.Select(v => float.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ToList()
-                : null,
+            Aggregation = c.Get("aggregation", "mean, weighted or geometric", ParseAggregation),
+            TeacherWeights = teacherWeights.Count > 0 ? teacherWeights : null,
             Epochs = c.GetInt("epochs"),
             BatchSize = c.GetInt("batch"),
             LearningRate = (float)c.GetDouble("lr"),
             Seed = c.GetLong("seed"),
-            Labels = LabelBudget.Parse(c.GetString("labels")),
+            Labels = c.Get("labels", "all, a row count such as 600 or a percentage such as 1%", LabelBudget.Parse),
             ShardSize = c.GetInt("shard-size"),
             MaxShardsInFlight = c.GetInt("max-shards-in-flight"),
             ShardDeadline = c.GetDuration("shard-deadline"),
@@ -39,44 +38,20 @@ internal static class DistillConfig
             TeacherLogits = c.GetStringList("teacher-logits").Select(p => Path.GetFullPath(p, baseDirectory)).ToList(),
             Student = c.GetString("student"),
             ValidationRows = c.GetInt("validation"),
-            TrainRows = c.HasPath("train-rows") && c.GetString("train-rows") != "all" ? c.GetInt("train-rows") : null,
+            TrainRows = c.HasValue("train-rows") ? c.Get("train-rows", "a row count or all", ParseRows) : null,
             Settings = settings,
         };
     }
 
-    /// <summary>The request as the <c>multiteacher.distill</c> section (JSON, which is HOCON), paths absolute: what a run sends to its nodes.</summary>
-    public static string ToJson(DistillRequest request)
-    {
-        var s = request.Settings;
-        var section = new Dictionary<string, object?>
-        {
-            ["teachers"] = request.Teachers.Select(Path.GetFullPath).ToList(),
-            ["teacher-logits"] = request.TeacherLogits.Select(Path.GetFullPath).ToList(),
-            ["student"] = request.Student,
-            ["seed"] = s.Seed,
-            ["temperature"] = s.Temperature,
-            ["alpha"] = s.Alpha,
-            ["aggregation"] = s.Aggregation.ToString().ToLowerInvariant(),
-            ["teacher-weights"] = s.TeacherWeights?.Select(w => w.ToString("R", CultureInfo.InvariantCulture)).ToList() ?? [],
-            ["epochs"] = s.Epochs,
-            ["batch"] = s.BatchSize,
-            ["lr"] = s.LearningRate,
-            ["labels"] = s.Labels.ToString(),
-            ["validation"] = request.ValidationRows,
-            ["train-rows"] = request.TrainRows is { } rows ? rows : "all",
-            ["shard-size"] = s.ShardSize,
-            ["max-shards-in-flight"] = s.MaxShardsInFlight,
-            ["shard-deadline"] = $"{(long)s.ShardDeadline.TotalMilliseconds}ms",
-            ["checkpoint-every"] = s.CheckpointEverySteps,
-        };
-        return System.Text.Json.JsonSerializer.Serialize(section);
-    }
+    /// <summary>A row count, or null for "all".</summary>
+    public static int? ParseRows(string text) =>
+        text == "all" ? null : int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
 
     private static EnsembleMethod ParseAggregation(string text) => text.ToLowerInvariant() switch
     {
         "mean" => EnsembleMethod.Mean,
         "weighted" => EnsembleMethod.Weighted,
         "geometric" => EnsembleMethod.Geometric,
-        _ => throw new FormatException($"{Section}.aggregation = '{text}': expected mean, weighted or geometric"),
+        _ => throw new FormatException($"unknown aggregation '{text}'"),
     };
 }

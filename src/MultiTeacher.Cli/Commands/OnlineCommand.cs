@@ -32,7 +32,7 @@ internal static class OnlineCommand
         {
             var root = RepositoryRoot.Find();
             var file = parse.GetValue(config) ?? Path.Combine(root, MultiTeacherConfiguration.DefaultFileName);
-            var tree = MultiTeacherConfiguration.LoadTree(File.Exists(file) || parse.GetValue(config) is not null ? file : null, parse.GetValue(set) ?? []);
+            var tree = MultiTeacherConfiguration.Load(File.Exists(file) || parse.GetValue(config) is not null ? file : null, parse.GetValue(set) ?? []);
             CommonOptions.ApplyThreads(parse.GetValue(threads), tree);
             var request = OnlineConfig.Read(tree, Path.GetDirectoryName(Path.GetFullPath(file))!);
             if (parse.GetValue(peers) is { } k)

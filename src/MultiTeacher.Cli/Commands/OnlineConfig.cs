@@ -9,19 +9,19 @@ internal static class OnlineConfig
 {
     public const string Section = "multiteacher.online";
 
-    public static OnlineRequest Read(HoconConfig root, string baseDirectory)
+    public static OnlineRequest Read(LoadedConfiguration configuration, string baseDirectory)
     {
-        var c = root.GetConfig(Section);
-        var (burnInSteps, burnInEpochs) = ParseBurnIn(c.GetString("burn-in"));
+        var c = configuration.Section(Section);
+        var (burnInSteps, burnInEpochs) = c.Get("burn-in", "a step count such as 235 or epochs such as \"1 epoch\"", ParseBurnIn);
         var settings = new OnlineSettings
         {
             Peers = c.GetInt("peers"),
-            Partitioning = c.GetString("partitioning").ToLowerInvariant() switch
+            Partitioning = c.Get("partitioning", "disjoint or shared", text => text.ToLowerInvariant() switch
             {
                 "disjoint" => Partitioning.Disjoint,
                 "shared" => Partitioning.Shared,
-                var other => throw new FormatException($"{Section}.partitioning = '{other}': expected disjoint or shared"),
-            },
+                _ => throw new FormatException($"unknown partitioning '{text}'"),
+            }),
             ExchangeEverySteps = c.GetInt("exchange-every"),
             BurnInSteps = burnInSteps,
             BurnInEpochs = burnInEpochs,
@@ -38,27 +38,11 @@ internal static class OnlineConfig
         {
             Arch = c.GetString("arch"),
             Settings = settings,
-            Seeds = List(c, "seeds").Select(s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToList(),
-            Teachers = List(c, "teachers").Select(p => Path.GetFullPath(p, baseDirectory)).ToList(),
-            TrainRows = Rows(c, "train-rows"),
-            TestRows = Rows(c, "test-rows"),
+            Seeds = c.GetList("seeds", "integers", t => long.Parse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
+            Teachers = c.GetStringList("teachers").Select(p => Path.GetFullPath(p, baseDirectory)).ToList(),
+            TrainRows = c.HasValue("train-rows") ? c.Get("train-rows", "a row count or all", DistillConfig.ParseRows) : null,
+            TestRows = c.HasValue("test-rows") ? c.Get("test-rows", "a row count or all", DistillConfig.ParseRows) : null,
         };
-    }
-
-    /// <summary>A row count, or null for "all" (or a missing key).</summary>
-    private static int? Rows(HoconConfig c, string key) => c.HasPath(key) && c.GetString(key) != "all" ? c.GetInt(key) : null;
-
-    /// <summary>An array, or (as `--set key=a,b` gives) a comma-separated string.</summary>
-    private static IReadOnlyList<string> List(HoconConfig c, string key)
-    {
-        try
-        {
-            return c.GetStringList(key);
-        }
-        catch (HoconException)
-        {
-            return c.GetString(key).Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        }
     }
 
     /// <summary>"250" is 250 steps; "1 epoch", "0.5 epochs" are epochs of a peer's partition.</summary>
@@ -79,8 +63,6 @@ internal static class OnlineConfig
             t = t[..^"steps".Length].Trim();
         }
 
-        return int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var steps)
-            ? (steps, null)
-            : throw new FormatException($"{Section}.burn-in = '{text}': expected a step count such as 235 or epochs such as \"1 epoch\"");
+        return (int.Parse(t, NumberStyles.None, CultureInfo.InvariantCulture), null);
     }
 }

@@ -1,9 +1,0 @@
-namespace MultiTeacher.Configuration.Hocon;
-
-internal enum HoconScalarKind
-{
-    String,
-    Number,
-    Boolean,
-    Null,
-}
