@@ -17,6 +17,9 @@ public sealed class DemoCommandTests
 
         Assert.True(code == 0, $"exit {code}: {stderr}");
         Assert.Contains("distilled_few_labels", stdout);
+        // Output to a pipe: plain text, and the table's long model names on one line each.
+        Assert.DoesNotContain('\u001b', stdout);
+        Assert.Contains(stdout.Split('\n'), line => line.Contains("teacher mlp:784-128-10?dropout=0.2", StringComparison.Ordinal));
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
         var root = summary.RootElement;
         Assert.Equal(9000, root.GetProperty("dataset").GetProperty("train").GetInt32());

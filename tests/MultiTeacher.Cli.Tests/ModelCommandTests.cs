@@ -24,6 +24,29 @@ public sealed class ModelCommandTests
     }
 
     [Fact]
+    public async Task Eval_ToAPipe_PrintsATableWithoutAnsiCodes()
+    {
+        using var dir = new TempDirectory();
+        var model = Path.Combine(dir.Path, "m.safetensors");
+        ModelCheckpoint.Save(Model.Create("mlp:784-16-10", 3), model);
+
+        var (code, stdout, stderr) = await MtProcess.RunAsync(["eval", "--model", model]);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("accuracy", stdout);
+        Assert.DoesNotContain('\u001b', stdout);
+    }
+
+    [Fact]
+    public async Task Eval_NotASafetensorsFile_SaysSo()
+    {
+        var (code, _, stderr) = await MtProcess.RunAsync(["eval", "--model", "/etc/passwd"]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("mt: error: /etc/passwd: not a safetensors file", stderr);
+    }
+
+    [Fact]
     public async Task Logits_TestSplit_WritesRowsByClassesNpy()
     {
         using var dir = new TempDirectory();
