@@ -8,7 +8,9 @@ namespace MultiTeacher.Core.Optimizers;
 
 /// <summary>
 /// A <c>torch.optim</c> optimizer over a model's parameters (Adam or SGD with PyTorch's rules and defaults), with what a
-/// resumable run needs around it: the number of steps taken and the state buffers as plain arrays.
+/// resumable run needs around it: the number of steps taken and the state buffers as plain arrays. It updates the
+/// model's <see cref="Model.FlatParameters"/>, of which every layer's parameters are views: the same rule element by
+/// element, in a few ops per step.
 /// </summary>
 public sealed class Optimizer : IDisposable
 {
@@ -52,8 +54,8 @@ public sealed class Optimizer : IDisposable
         var normalized = name.ToLowerInvariant();
         OptimizerHelper optimizer = normalized switch
         {
-            "adam" => torch.optim.Adam(model.parameters(), learningRate, weight_decay: weightDecay),
-            "sgd" => torch.optim.SGD(model.parameters(), learningRate, momentum: momentum, weight_decay: weightDecay),
+            "adam" => torch.optim.Adam([model.FlatParameters], learningRate, weight_decay: weightDecay),
+            "sgd" => torch.optim.SGD([model.FlatParameters], learningRate, momentum: momentum, weight_decay: weightDecay),
             _ => throw new ArgumentException($"unknown optimizer '{name}'; expected 'adam' or 'sgd'", nameof(name)),
         };
         return new Optimizer(normalized, model, optimizer, learningRate);
@@ -166,7 +168,7 @@ public sealed class Optimizer : IDisposable
         }
     }
 
-    // The optimizer was made from model.parameters(), so its states come in that order.
+    // The optimizer was made from the model's one flat parameter.
     private List<(OptimizerState State, Parameter Parameter)> StatesWithParameters() =>
-        Torch.state_dict().State.Zip(_model.parameters(), (s, p) => (s, p)).ToList();
+        Torch.state_dict().State.Zip([_model.FlatParameters], (s, p) => (s, p)).ToList();
 }
