@@ -10,9 +10,9 @@ export MT_HOME="$root" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP
 
 say() { printf 'mt: %s\n' "$*" >&2; }
 
-# Debian packages the tests and the demo rely on, with the file that shows each one is present.
+# Debian packages the tests and the demo rely on, with the file that shows each one is present. The neural networks
+# need nothing from Debian: LibTorch comes with the TorchSharp-cpu NuGet package.
 declare -A needed_files=(
-  [libopenblas0-pthread]="/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
   [dataset-fashion-mnist]="/usr/share/datasets/fashion-mnist"
   [python3-torch]="/usr/lib/python3/dist-packages/torch"
 )
@@ -50,8 +50,10 @@ quiet_build() {
 build() { quiet_build MultiTeacher.sln "$@"; }
 
 build_if_needed() {
-  if [ -f "$cli_dll" ] && [ -z "$(find "$root/src" "$root/Directory.Build.props" "$root/Directory.Packages.props" \
-      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -newer "$cli_dll" -print -quit)" ]; then
+  # Sources only: obj/ and bin/ hold files that other builds (the solution's, the tests') rewrite.
+  if [ -f "$cli_dll" ] && [ -z "$(find "$root/src" "$root/build" "$root/Directory.Build.props" "$root/Directory.Build.targets" \
+      "$root/Directory.Packages.props" \( -name obj -o -name bin \) -prune -o \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.conf' \) -newer "$cli_dll" -print -quit)" ]; then
     return 0
   fi
   say "building (Release)"
@@ -76,7 +78,8 @@ summarize_results() {
 }
 
 run_tests() {
-  install_packages libopenblas0-pthread dataset-fashion-mnist
+  # python3-torch: a test loads a student trained here into PyTorch and checks the accuracy `mt eval` prints.
+  install_packages dataset-fashion-mnist python3-torch
   say "building (Release)"
   build
   local results="$root/.mt/test-results"
@@ -99,10 +102,9 @@ case "${1:-}" in
   test) shift; run_tests "$@" ;;
   build) shift; build "$@" ;;
   demo|distill|online|train-teacher|eval|logits|bench)
-    # Set-up on a fresh machine, as for the tests: the data and OpenBLAS (and PyTorch for `bench --pytorch`). When that
-    # cannot be done, the command still runs and its own error says what is missing (the managed GEMM stands in for
-    # OpenBLAS).
-    install_packages libopenblas0-pthread dataset-fashion-mnist || true
+    # Set-up on a fresh machine, as for the tests: the data (and PyTorch for `bench --pytorch`). When that cannot be
+    # done, the command still runs and its own error says what is missing.
+    install_packages dataset-fashion-mnist || true
     case " $* " in *" --pytorch "*) install_packages python3-torch || true ;; esac
     build_if_needed
     exec dotnet "$cli_dll" "$@"

@@ -17,6 +17,9 @@ public sealed class DemoCommandTests
 
         Assert.True(code == 0, $"exit {code}: {stderr}");
         Assert.Contains("distilled_few_labels", stdout);
+        // Output to a pipe: plain text, and the table's long model names on one line each.
+        Assert.DoesNotContain('\u001b', stdout);
+        Assert.Contains(stdout.Split('\n'), line => line.Contains("teacher mlp:784-128-10?dropout=0.2", StringComparison.Ordinal));
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
         var root = summary.RootElement;
         Assert.Equal(9000, root.GetProperty("dataset").GetProperty("train").GetInt32());
@@ -41,7 +44,7 @@ public sealed class DemoCommandTests
             Assert.Equal(role.EndsWith("few_labels", StringComparison.Ordinal) ? 600 : 9000, student.GetProperty("labels").GetInt32());
             Assert.InRange(student.GetProperty("test_accuracy").GetDouble(), 0.5, 1.0);
             var loaded = ModelCheckpoint.Load(student.GetProperty("file").GetString()!);
-            Assert.Equal(50_890, loaded.Model.Parameters.Count);
+            Assert.Equal(50_890, loaded.Model.ParameterCount);
         }
 
         var report = File.ReadAllText(Path.Combine(output, "report.html"));

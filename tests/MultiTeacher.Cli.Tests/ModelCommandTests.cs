@@ -24,6 +24,29 @@ public sealed class ModelCommandTests
     }
 
     [Fact]
+    public async Task Eval_ToAPipe_PrintsATableWithoutAnsiCodes()
+    {
+        using var dir = new TempDirectory();
+        var model = Path.Combine(dir.Path, "m.safetensors");
+        ModelCheckpoint.Save(Model.Create("mlp:784-16-10", 3), model);
+
+        var (code, stdout, stderr) = await MtProcess.RunAsync(["eval", "--model", model]);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("accuracy", stdout);
+        Assert.DoesNotContain('\u001b', stdout);
+    }
+
+    [Fact]
+    public async Task Eval_NotASafetensorsFile_SaysSo()
+    {
+        var (code, _, stderr) = await MtProcess.RunAsync(["eval", "--model", "/etc/passwd"]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("mt: error: /etc/passwd: not a safetensors file", stderr);
+    }
+
+    [Fact]
     public async Task Logits_TestSplit_WritesRowsByClassesNpy()
     {
         using var dir = new TempDirectory();
@@ -52,6 +75,35 @@ public sealed class ModelCommandTests
     }
 
     [Fact]
+    public async Task TrainedModel_LoadedInPyTorch_GetsTheAccuracyEvalPrints()
+    {
+        // Needs Debian's python3-torch, which ./mt test installs: a missing PyTorch fails this test, it is not skipped.
+        using var dir = new TempDirectory();
+        var model = Path.Combine(dir.Path, "student.safetensors");
+        var (trained, _, trainError) = await MtProcess.RunAsync(["train-teacher", "--arch", "mlp:784-32-10", "--epochs", "1", "--seed", "4", "--out", model, "--json"]);
+        Assert.True(trained == 0, trainError);
+        var (code, stdout, stderr) = await MtProcess.RunAsync(["eval", "--model", model, "--json"]);
+        Assert.True(code == 0, stderr);
+        var ours = JsonDocument.Parse(stdout).RootElement.GetProperty("accuracy").GetDouble();
+
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(RepositoryRoot(), "src", "python", "multiteacher_torch.py"), "eval", model })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var python = System.Diagnostics.Process.Start(start)!;
+        var errors = python.StandardError.ReadToEndAsync();
+        var output = await python.StandardOutput.ReadToEndAsync();
+        await python.WaitForExitAsync();
+        Assert.True(python.ExitCode == 0, $"PyTorch could not evaluate {model}: {await errors}");
+        var theirs = JsonDocument.Parse(output).RootElement.GetProperty("accuracy").GetDouble();
+
+        Assert.InRange(ours, 0.7, 1);
+        Assert.Equal(ours, theirs, 4);
+    }
+
+    [Fact]
     public async Task Help_ListsEveryCommand()
     {
         var (code, stdout, _) = await MtProcess.RunAsync(["--help"]);
@@ -61,5 +113,18 @@ public sealed class ModelCommandTests
         {
             Assert.Contains(command, stdout);
         }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "MultiTeacher.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"no MultiTeacher.sln above {AppContext.BaseDirectory}");
     }
 }

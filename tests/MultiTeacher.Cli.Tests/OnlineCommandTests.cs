@@ -44,7 +44,7 @@ public sealed class OnlineCommandTests
         Assert.InRange(churn.GetProperty("codistilled").GetDouble(), 0.0, 1.0);
         Assert.Equal(2_000, churn.GetProperty("test_rows").GetInt32());
         Assert.InRange(root.GetProperty("mean_test_accuracy").GetProperty("codistilled").GetDouble(), 0.5, 1.0);
-        Assert.Equal(784 * 256 + 256 + 256 * 10 + 10, ModelCheckpoint.Load(Path.Combine(output, "peers", "codistilled_seed1_peer-0.safetensors")).Model.Parameters.Count);
+        Assert.Equal(784 * 256 + 256 + 256 * 10 + 10, ModelCheckpoint.Load(Path.Combine(output, "peers", "codistilled_seed1_peer-0.safetensors")).Model.ParameterCount);
         var report = File.ReadAllText(Path.Combine(output, "report.html"));
         Assert.Contains("<svg", report);
         Assert.Contains("Prediction churn", report);

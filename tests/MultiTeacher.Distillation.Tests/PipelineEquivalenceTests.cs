@@ -1,6 +1,6 @@
 using MultiTeacher.Core.Losses;
 using MultiTeacher.Core.Models;
-using MultiTeacher.Core.Numerics;
+using MultiTeacher.Core.Torch;
 using MultiTeacher.Distillation.Pipeline;
 using MultiTeacher.Distillation.Students;
 using MultiTeacher.Distillation.Teachers;
@@ -31,7 +31,7 @@ public sealed class PipelineEquivalenceTests : ActorTestKit
         var teachers = s_teachers.Select((table, i) => new PipelineTeacher($"t{i}", new CachedLogitSource(table))).ToList();
         var result = await DistillationPipeline.RunAsync(new PipelineRequest("run", teachers, student, Fixtures.Data, labels, settings), Sys);
 
-        Assert.Equal(reference.Parameters.Values, student.Parameters.Values);
+        Assert.Equal(reference.GetWeights(), student.GetWeights());
         var shards = 3 * ((700 + 47) / 48);
         Assert.Equal(shards, result.Shards.Planned);
         Assert.Equal(shards, result.Shards.Aggregated);
@@ -55,9 +55,9 @@ public sealed class PipelineEquivalenceTests : ActorTestKit
 
         // A network run on a shard's rows and the same network run over the whole set in batches of 256 differ in
         // the last bits (GEMM blocking depends on the batch size), so the students agree closely, not bit for bit.
-        var worst = first.Parameters.Values.Zip(second.Parameters.Values, (a, b) => Math.Abs(a - b)).Max();
+        var worst = first.GetWeights().Zip(second.GetWeights(), (a, b) => Math.Abs(a - b)).Max();
         Assert.True(worst < 1e-4f, $"largest weight difference {worst}");
-        Assert.NotEqual(Model.Create("mlp:32-16-4", 3).Parameters.Values, first.Parameters.Values);
+        Assert.NotEqual(Model.Create("mlp:32-16-4", 3).GetWeights(), first.GetWeights());
     }
 
     private static LogitTable TeacherLogitsOf(Model model) =>
@@ -69,9 +69,9 @@ public sealed class PipelineEquivalenceTests : ActorTestKit
 public sealed class SingleThreadCollection : IDisposable
 {
     public const string Name = "single GEMM thread";
-    private readonly int _previous = Gemm.Threads;
+    private readonly int _previous = TorchRuntime.Threads;
 
-    public SingleThreadCollection() => Gemm.Threads = 1;
+    public SingleThreadCollection() => TorchRuntime.Threads = 1;
 
-    public void Dispose() => Gemm.Threads = _previous;
+    public void Dispose() => TorchRuntime.Threads = _previous;
 }

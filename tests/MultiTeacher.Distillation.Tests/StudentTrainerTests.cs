@@ -91,7 +91,7 @@ public sealed class StudentTrainerTests : ActorTestKit
             var stats = await second.Ask<StudentStats>(new GetStats(), TimeSpan.FromSeconds(10));
             Assert.Equal(total, stats.Trained);
             Assert.Equal(1, stats.DuplicatesDropped);
-            Assert.Equal(whole.Parameters.Values, again.Parameters.Values);
+            Assert.Equal(whole.GetWeights(), again.GetWeights());
             var reported = new List<int>();
             for (var i = 5; i < total; i++)
             {
@@ -114,7 +114,7 @@ public sealed class StudentTrainerTests : ActorTestKit
         {
             var model = Model.Create("mlp:32-8-4", 1);
             var trainer = new Students.StudentShardTrainer(model, s_settings);
-            new Students.StudentState("other-run", 3, model.Parameters.Values, trainer.Optimizer.StateBuffers, 6, null, double.NegativeInfinity, -1,
+            new Students.StudentState("other-run", 3, model.GetWeights(), trainer.Optimizer.StateBuffers, 6, null, double.NegativeInfinity, -1,
                 3, 0, 0, 0, 0, []).Save(state);
 
             var error = Assert.Throws<InvalidDataException>(() => Students.StudentState.Load(state, "run", model, trainer.Optimizer));
@@ -136,7 +136,7 @@ public sealed class StudentTrainerTests : ActorTestKit
         {
             var model = Model.Create("mlp:32-8-4", 1);
             var trainer = new Students.StudentShardTrainer(model, s_settings);
-            var weights = model.Parameters.Values.Select((_, i) => i * 0.25f).ToArray();
+            var weights = model.GetWeights().Select((_, i) => i * 0.25f).ToArray();
             new Students.StudentState("stopped-run", 7, weights, trainer.Optimizer.StateBuffers, 14, null, double.NegativeInfinity, -1,
                 7, 1, 0, 0.5, 64, []).Save(state);
 

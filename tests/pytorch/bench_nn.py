@@ -1,8 +1,13 @@
 """PyTorch side of `./mt bench nn --json`: the same models, batches and JSON fields.
 
 Run with Debian's python3-torch:  /usr/bin/python3 tests/pytorch/bench_nn.py [--seconds 2] [--threads 2]
+
+`mt bench nn --pytorch` sets OPENBLAS_CORETYPE to the best kernel for the CPU (Debian's OpenBLAS 0.3.21 takes some
+current CPUs for old ones); this script checks a float32 product against float64 before measuring, and names the
+OpenBLAS kernel it ran in the "gemm" field.
 """
 import argparse
+import ctypes
 import json
 import os
 import sys
@@ -14,6 +19,31 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "src", "p
 from multiteacher_torch import build, input_shape  # noqa: E402
 
 MODELS = ["mlp:784-1200-1200-10", "cnn:32-64-128", "mlp:784-64-10"]
+
+
+def openblas_core():
+    """The kernel OpenBLAS runs, read from the library loaded into this process (or 'no OpenBLAS')."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and line.split()[-1].startswith("/")}
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            return "OpenBLAS " + lib.openblas_get_corename().decode()
+        except (OSError, AttributeError):
+            continue
+    return "no OpenBLAS"
+
+
+def check_against_float64():
+    """A product with the kernel in use must agree with float64; a wrong kernel would make the comparison meaningless."""
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.rand(256, 784, generator=g), torch.rand(784, 1200, generator=g)
+    exact = a.double() @ b.double()
+    error = ((a @ b).double() - exact).abs().max().item() / exact.abs().max().item()
+    if error > 1e-5:
+        raise SystemExit(f"bench_nn.py: float32 matmul differs from float64 by {error:.3g} (relative): the BLAS kernel is broken here")
+    return error
 
 
 def rate(step, batch, seconds):
@@ -36,6 +66,13 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    check_against_float64()
+    kernel = f"pytorch {torch.__version__}, {openblas_core()}"
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        kernel += f" (OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']})"
+    for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT"):
+        if os.environ.get(name):
+            kernel += f", {name}={os.environ[name]}"
     for arch in args.models:
         model = build(arch)
         shape = input_shape(arch)
@@ -61,7 +98,7 @@ def main():
         tr = rate(train, 128, args.seconds)
         print(json.dumps({"model": arch, "params": sum(p.numel() for p in model.parameters()),
                           "infer_samples_per_s": round(inf, 1), "train_samples_per_s": round(tr, 1),
-                          "threads": args.threads, "gemm": "pytorch " + torch.__version__}), flush=True)
+                          "threads": args.threads, "gemm": kernel}), flush=True)
 
 
 if __name__ == "__main__":

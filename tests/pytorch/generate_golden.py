@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Writes the golden files that prove MultiTeacher.Core computes what PyTorch computes.
+"""Writes the golden files that prove MultiTeacher.Core, on TorchSharp, computes what PyTorch computes.
 
-Regenerate (needs Debian's python3-torch and numpy; the C# tests themselves never need torch):
+Regenerate (needs Debian's python3-torch and numpy; the C# tests read the files, they do not run this script):
 
     /usr/bin/python3 tests/pytorch/generate_golden.py
 
@@ -31,10 +31,13 @@ uniform in ±1/sqrt(fan_in) like PyTorch's default initialisation.
 
 Files (tests/MultiTeacher.Core.Tests/Golden/*.safetensors; scalars are 1-element tensors, labels are float32 with
 -1 for "no label"):
-  dense, conv2d_pad0, conv2d_pad1, conv2d_pad2_k5, maxpool2d, maxpool2d_ties, relu, flatten, dropout   layers
-  softmax, cross_entropy, kl_div, distillation, ensemble                                                  losses
-  optimizers                                                                                              Adam / SGD
-  cnn, mlp_dropout                                                                                        whole models
+  cross_entropy, distillation                  losses, and their gradients with respect to the student logits
+  ensemble                                     mean / weighted / geometric of tempered teacher distributions
+  optimizers                                   Adam / SGD steps (torch.optim, float32)
+  cnn, mlp_dropout                             whole models: forward and every parameter gradient
+  init                                         PyTorch's default initialisation after torch.manual_seed(seed)
+  train_steps                                  three distillation steps of a student with dropout and Adam, in float32,
+                                               from the seeded initialisation: forward, loss, backward, update, masks
 """
 import json
 import math
@@ -80,90 +83,7 @@ def save(name, tensors, metadata=None):
     print(f"{os.path.relpath(path)}: {os.path.getsize(path)} bytes")
 
 
-def fake_backward(module, x, seed):
-    """Forward in float64, then back-propagates a stored upstream gradient; returns out, dout, dx."""
-    x = x.clone().requires_grad_(True)
-    out = module(x)
-    torch.manual_seed(seed)
-    dout = randn32(*out.shape)
-    (out * dout).sum().backward()
-    return out, dout, x.grad
-
-
-def layer_with_parameters(name, module, x, seed):
-    """A layer whose float32 PyTorch initialisation is stored as its weights; references in float64."""
-    module = module.double()
-    out, dout, dx = fake_backward(module, x, seed)
-    save(name, {"x": x, "weight": module.weight, "bias": module.bias, "out": out, "dout": dout, "dx": dx,
-                "dweight": module.weight.grad, "dbias": module.bias.grad})
-
-
-def layers():
-    torch.manual_seed(1)
-    layer_with_parameters("dense", nn.Linear(7, 5), rand32(4, 7), 11)
-
-    torch.manual_seed(2)
-    layer_with_parameters("conv2d_pad0", nn.Conv2d(3, 4, 3, padding=0), rand32(2, 3, 6, 6), 12)
-    torch.manual_seed(3)
-    layer_with_parameters("conv2d_pad1", nn.Conv2d(3, 4, 3, padding=1), rand32(2, 3, 6, 6), 13)
-    # A non-square input, a 5x5 kernel and padding 2: every border case of im2col at once.
-    torch.manual_seed(4)
-    layer_with_parameters("conv2d_pad2_k5", nn.Conv2d(2, 3, 5, padding=2), rand32(2, 2, 5, 7), 14)
-
-    torch.manual_seed(5)
-    x = rand32(2, 3, 6, 6)
-    out, dout, dx = fake_backward(nn.MaxPool2d(2), x, 15)
-    save("maxpool2d", {"x": x, "out": out, "dout": dout, "dx": dx}, {"size": 2})
-
-    # Ties: small integers, so most windows hold equal maxima (PyTorch sends the gradient to the first in row-major
-    # order); one window of four equal values; 7x7 drops the last row and column (floor mode).
-    torch.manual_seed(6)
-    x = torch.randint(-1, 2, (2, 2, 7, 7)).to(torch.float64)
-    x[0, 0, 0:2, 0:2] = 1.0
-    x[1, 1, 2:4, 2:4] = -1.0
-    out, dout, dx = fake_backward(nn.MaxPool2d(2), x, 16)
-    save("maxpool2d_ties", {"x": x, "out": out, "dout": dout, "dx": dx}, {"size": 2})
-
-    # ReLU with exact zeros: PyTorch's gradient at 0 is 0.
-    torch.manual_seed(7)
-    x = rand32(3, 8)
-    x[0, 0] = 0.0
-    x[1, 3] = 0.0
-    x[2, 7] = -0.0
-    out, dout, dx = fake_backward(nn.ReLU(), x, 17)
-    save("relu", {"x": x, "out": out, "dout": dout, "dx": dx})
-
-    torch.manual_seed(8)
-    x = rand32(2, 3, 4, 4)
-    out, dout, dx = fake_backward(nn.Flatten(), x, 18)
-    save("flatten", {"x": x, "out": out, "dout": dout, "dx": dx})
-
-    # Dropout: p = 0 in training mode and any p in evaluation mode are the identity, forward and backward.
-    torch.manual_seed(9)
-    x = rand32(4, 6)
-    tensors = {"x": x}
-    for label, p, train in [("p0_train", 0.0, True), ("p0_eval", 0.0, False), ("p05_eval", 0.5, False)]:
-        module = nn.Dropout(p)
-        module.train(train)
-        out, dout, dx = fake_backward(module, x, 19)
-        tensors[f"{label}.out"] = out
-        tensors[f"{label}.dout"] = dout
-        tensors[f"{label}.dx"] = dx
-    save("dropout", tensors)
-
-
 TEMPERATURES = [1.0, 2.0, 4.0]
-
-
-def softmax():
-    torch.manual_seed(20)
-    z = randn32(4, 10, scale=3.0)
-    z[3] += 80.0  # large logits: the max-subtraction must keep exp() finite
-    tensors = {"z": z}
-    for t in TEMPERATURES:
-        tensors[f"T{t:g}.p"] = F.softmax(z / t, dim=1)
-        tensors[f"T{t:g}.logp"] = F.log_softmax(z / t, dim=1)
-    save("softmax", tensors)
 
 
 def cross_entropy():
@@ -173,17 +93,6 @@ def cross_entropy():
     loss = F.cross_entropy(z, y)
     loss.backward()
     save("cross_entropy", {"z": z, "labels": y.to(torch.float64), "loss": scalar(loss.item()), "dz": z.grad})
-
-
-def kl_div():
-    torch.manual_seed(22)
-    logq = F.log_softmax(randn32(4, 6, scale=2.0), dim=1).to(torch.float32).to(torch.float64).requires_grad_(True)
-    p = F.softmax(randn32(4, 6, scale=2.0), dim=1)
-    p[1, 2] = 0.0  # a zero target contributes 0 (PyTorch's convention), not NaN
-    p = (p / p.sum(dim=1, keepdim=True)).to(torch.float32).to(torch.float64)
-    loss = F.kl_div(logq, p, reduction="batchmean")
-    loss.backward()
-    save("kl_div", {"logq": logq, "p": p, "loss": scalar(loss.item()), "dlogq": logq.grad})
 
 
 DISTILLATION_CASES = [(1.0, 0.0), (2.0, 0.5), (4.0, 0.9), (3.0, 1.0)]
@@ -359,17 +268,74 @@ def whole_model(name, arch, x_shape, seed, train):
     save(name, tensors, metadata)
 
 
+INIT_CASES = [("cnn:8-16-32", 7), ("mlp:784-64-10?dropout=0.2", 11)]
+
+
+def init():
+    """PyTorch's default initialisation of each architecture right after torch.manual_seed(seed), in float32: the C#
+    models draw the same numbers from a generator seeded alike."""
+    tensors, metadata = {}, {}
+    for arch, seed in INIT_CASES:
+        torch.manual_seed(seed)
+        model = build(arch)
+        for name, p in model.state_dict().items():
+            tensors[f"{arch}.{name}"] = p.detach().clone()
+        metadata[arch] = str(seed)
+    save("init", tensors, metadata)
+
+
+TRAIN_ARCH, TRAIN_SEED, TRAIN_T, TRAIN_ALPHA, TRAIN_LR, TRAIN_STEPS = "mlp:784-32-10?dropout=0.2", 5, 2.0, 0.7, 1e-3, 3
+
+
+def train_steps():
+    """Three steps of DESIGN.md's distillation loss with Adam on a student with dropout, in float32, as MultiTeacher
+    trains: torch.manual_seed(seed), build (the initialisation draws first), then every dropout mask comes from the same
+    generator. Inputs, labels (two rows without one) and p̄ come from a separate generator."""
+    g = torch.Generator().manual_seed(99)
+    batch, classes = 16, 10
+    x = torch.rand(batch, 784, generator=g)
+    labels = torch.randint(0, classes, (batch,), generator=g)
+    labels[3] = -1
+    labels[11] = -1
+    teachers = torch.randn(3, batch, classes, generator=g) * 3
+    pbar = F.softmax(teachers / TRAIN_T, dim=2).mean(dim=0)
+    torch.manual_seed(TRAIN_SEED)
+    model = build(TRAIN_ARCH)
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=TRAIN_LR)
+    tensors = {"x": x, "labels": labels.to(torch.float32), "pbar": pbar}
+    for step in range(1, TRAIN_STEPS + 1):
+        optimizer.zero_grad()
+        z = model(x)
+        mask = labels >= 0
+        ce = F.cross_entropy(z[mask], labels[mask], reduction="sum") / batch
+        kd = F.kl_div(F.log_softmax(z / TRAIN_T, dim=1), pbar, reduction="batchmean") * TRAIN_T * TRAIN_T
+        loss = (1 - TRAIN_ALPHA) * ce + TRAIN_ALPHA * kd
+        loss.backward()
+        optimizer.step()
+        tensors[f"step{step}.logits"] = z.detach()
+        tensors[f"step{step}.loss"] = scalar(loss.item())
+    for name, p in model.state_dict().items():
+        tensors[f"final.{name}"] = p.detach().clone()
+    save("train_steps", tensors, {"arch": TRAIN_ARCH, "seed": str(TRAIN_SEED), "temperature": str(TRAIN_T),
+                                  "alpha": str(TRAIN_ALPHA), "lr": str(TRAIN_LR), "steps": str(TRAIN_STEPS)})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    layers()
-    softmax()
+    for stale in ["dense", "conv2d_pad0", "conv2d_pad1", "conv2d_pad2_k5", "maxpool2d", "maxpool2d_ties", "relu", "flatten",
+                  "dropout", "softmax", "kl_div"]:
+        path = os.path.join(OUT, stale + ".safetensors")
+        if os.path.exists(path):
+            os.remove(path)
     cross_entropy()
-    kl_div()
     distillation()
     ensemble()
     optimizers()
     whole_model("cnn", "cnn:32-64-128", (2, 1, 28, 28), 30, train=True)
     whole_model("mlp_dropout", "mlp:784-64-10?dropout=0.2", (3, 784), 31, train=False)
+    init()
+    train_steps()
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print(f"total {total} bytes")
 

@@ -72,6 +72,8 @@ def main():
     save_safetensors("tiny_mlp.safetensors", state, {"arch": "mlp:4-3-2", "classes": "2", "seed": "3"})
     save("tiny_mlp_0_weight.npy", state["0.weight"].astype("<f4"))
     save("tiny_mlp_2_bias.npy", state["2.bias"].astype("<f4"))
+    # The same state_dict as torch.save writes it (a zip of pickles), for the TorchSharp.PyBridge loader.
+    torch.save(model.state_dict(), os.path.join(OUT, "tiny_mlp.pt"))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ using MultiTeacher.Cli.Commands;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Numerics;
+using MultiTeacher.Core.Torch;
 using MultiTeacher.Distillation;
 using MultiTeacher.Distillation.Pipeline;
 using MultiTeacher.Distillation.Students;
@@ -30,7 +31,7 @@ internal static class PipelineBench
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var rounds = new Option<int>("--rounds") { Description = "Measured rounds per side (after one warm-up round each).", DefaultValueFactory = _ => 7 };
         var rows = new Option<int?>("--rows") { Description = "Use only the first this many training rows (default: all 60,000)." };
-        var threads = new Option<int>("--threads") { Description = "Threads for GEMM.", DefaultValueFactory = _ => 2 };
+        var threads = new Option<int>("--threads") { Description = "LibTorch intra-op threads.", DefaultValueFactory = _ => 2 };
         var data = CommonOptions.Data();
         var command = new Command("pipeline", "Samples/s of one distillation epoch through the actors and as the same loop called directly, " +
             "and their ratio (goal: actors at least 0.95× direct).") { json, rounds, rows, threads, data };
@@ -46,7 +47,7 @@ internal static class PipelineBench
             throw new CliUsageException($"threads must be at least 1, got {threads}");
         }
 
-        Gemm.Threads = threads;
+        TorchRuntime.Threads = threads;
         var train = DatasetCatalog.Load(dataDirectory, "train").FirstRows(rows);
         var tables = Enumerable.Range(0, Teachers).Select(t => SyntheticLogits(train, (ulong)t + 1)).ToList();
         var settings = new DistillationSettings { Epochs = 1, Seed = 1 };
@@ -54,7 +55,7 @@ internal static class PipelineBench
         // Warm-up (JIT, thread pool, caches), then rounds in alternating order.
         var (_, direct) = Direct(train, tables, settings);
         var (_, actors) = await ActorsAsync(train, tables, settings, cancellationToken).ConfigureAwait(false);
-        var identical = direct.Parameters.Values.AsSpan().SequenceEqual(actors.Parameters.Values);
+        var identical = direct.GetWeights().AsSpan().SequenceEqual(actors.GetWeights());
         var measured = new List<(double Direct, double Actors)>();
         for (var round = 0; round < rounds; round++)
         {

@@ -1,4 +1,3 @@
-using MultiTeacher.Core.Layers;
 using MultiTeacher.Core.Losses;
 using MultiTeacher.Core.Models;
 

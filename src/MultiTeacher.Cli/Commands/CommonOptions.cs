@@ -1,6 +1,6 @@
 using System.CommandLine;
 using MultiTeacher.Configuration;
-using MultiTeacher.Core.Numerics;
+using MultiTeacher.Core.Torch;
 
 namespace MultiTeacher.Cli.Commands;
 
@@ -25,21 +25,25 @@ internal static class CommonOptions
         DefaultValueFactory = _ => defaultSplit,
     }.AcceptOnlyFromAmong("train", "test");
 
-    /// <summary>Applies --threads, else <c>multiteacher.threads</c> of <paramref name="config"/> (or of the repository's cluster.hocon).</summary>
+    /// <summary>
+    /// Applies --threads, else <c>multiteacher.threads</c> of <paramref name="config"/> (or of the repository's
+    /// cluster.hocon), as LibTorch's intra-op threads, and <c>multiteacher.device</c> as the device of every model.
+    /// </summary>
     public static void ApplyThreads(int? threads, LoadedConfiguration? config = null)
     {
-        if (threads is null)
+        if (config is null)
         {
             var file = Path.Combine(RepositoryRoot.Find(), MultiTeacherConfiguration.DefaultFileName);
-            config ??= MultiTeacherConfiguration.Load(File.Exists(file) ? file : null, []);
-            threads = config.Root.GetInt("multiteacher.threads");
+            config = MultiTeacherConfiguration.Load(File.Exists(file) ? file : null, []);
         }
 
+        threads ??= config.Root.GetInt("multiteacher.threads");
         if (threads < 1)
         {
             throw new CliUsageException($"threads must be at least 1, got {threads}");
         }
 
-        Gemm.Threads = threads.Value;
+        TorchRuntime.Threads = threads.Value;
+        TorchRuntime.UseDevice(config.Root.HasValue("multiteacher.device") ? config.Root.GetString("multiteacher.device") : "cpu");
     }
 }

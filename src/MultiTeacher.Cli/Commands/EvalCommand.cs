@@ -3,6 +3,7 @@ using System.Text.Json;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Training;
+using MultiTeacher.Cli.Terminal;
 using Spectre.Console;
 
 namespace MultiTeacher.Cli.Commands;
@@ -12,16 +13,17 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model file (.safetensors).", Required = true };
+        var model = new Option<string>("--model") { Description = "Model file: .safetensors, or a PyTorch torch.save state_dict (.pt) with --arch.", Required = true };
+        var arch = new Option<string?>("--arch") { Description = "Architecture of a model file that does not name one (a torch.save state_dict)." };
         var split = CommonOptions.Split("test");
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json("{\"accuracy\", \"per_class\", \"n\", \"confusion\"}");
-        var command = new Command("eval", "Evaluate a model: accuracy, per-class accuracy, confusion matrix.") { model, split, data, threads, json };
+        var command = new Command("eval", "Evaluate a model: accuracy, per-class accuracy, confusion matrix.") { model, arch, split, data, threads, json };
         command.SetAction((parse, token) => CommandRunner.Run(_ =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
-            var loaded = ModelCheckpoint.Load(parse.GetValue(model)!);
+            var loaded = ModelCheckpoint.Load(parse.GetValue(model)!, parse.GetValue(arch));
             var dataset = DatasetCatalog.Load(parse.GetValue(data), parse.GetValue(split)!);
             DataCompatibility.Check(loaded.Model.Architecture, dataset, $"model {loaded.Path}");
             var result = Evaluator.Evaluate(loaded.Model, dataset, token);
@@ -66,6 +68,6 @@ internal static class EvalCommand
 
         confusion.Caption($"{Markup.Escape(loaded.Path)} ({Markup.Escape(loaded.Model.Architecture.Text)}) on {Markup.Escape(dataset.Name)}: " +
             $"accuracy {result.Accuracy:P2} over {result.Count:N0} rows");
-        AnsiConsole.Write(confusion);
+        Output.Console.Write(confusion);
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using MultiTeacher.Cli.Terminal;
 using MultiTeacher.Configuration;
-using MultiTeacher.Core.Numerics;
+using MultiTeacher.Core.Torch;
 using MultiTeacher.Distillation.Online;
 
 namespace MultiTeacher.Cli.Commands;
@@ -56,7 +56,7 @@ internal static class OnlineCommand
             }
 
             // The peers train in parallel, one actor each: share the core's threads between them.
-            Gemm.Threads = Math.Max(1, Gemm.Threads / request.Settings.Peers);
+            TorchRuntime.Threads = Math.Max(1, TorchRuntime.Threads / request.Settings.Peers);
             var outDir = parse.GetValue(output) ?? RunFolder.New(root);
             var summary = await RunProgress.RunAsync(progress => OnlineExperiment.RunAsync(request, parse.GetValue(data), outDir, progress, token)).ConfigureAwait(false);
             OnlineSummaryTable.Write(summary, outDir);

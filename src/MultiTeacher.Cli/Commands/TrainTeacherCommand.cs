@@ -84,7 +84,7 @@ internal static class TrainTeacherCommand
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 arch,
-                @params = model.Parameters.Count,
+                @params = model.ParameterCount,
                 seed = options.Seed,
                 test_accuracy = last.EvaluationAccuracy,
                 epochs = epochs.Select(e => new { epoch = e.Epoch, loss = e.Loss, train_accuracy = e.TrainAccuracy, test_accuracy = e.EvaluationAccuracy, seconds = e.Seconds }),
@@ -99,8 +99,8 @@ internal static class TrainTeacherCommand
             table.AddRow($"{e.Epoch}", $"{e.Loss:F4}", $"{e.TrainAccuracy:P2}", $"{e.EvaluationAccuracy:P2}", $"{e.Seconds:F1}");
         }
 
-        table.Caption($"{arch}, {model.Parameters.Count:N0} parameters, seed {options.Seed} → {output}");
-        AnsiConsole.Write(table);
+        table.Caption($"{arch}, {model.ParameterCount:N0} parameters, seed {options.Seed} → {output}");
+        Output.Console.Write(table);
         return 0;
     }
 }

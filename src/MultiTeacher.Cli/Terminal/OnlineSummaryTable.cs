@@ -22,12 +22,12 @@ internal static class OnlineSummaryTable
         var churn = summary.Churn is { } c ? $"; churn independent {c.Independent:P2}, codistilled {c.Codistilled:P2}" : "";
         table.Caption(Markup.Escape($"mean test accuracy independent {mean.GetValueOrDefault("independent"):P2}, codistilled {mean.GetValueOrDefault("codistilled"):P2}" +
             $"{churn}; {summary.ElapsedSeconds:F0} s, {summary.Transport}"));
-        AnsiConsole.Write(table);
+        Output.Console.Write(table);
         foreach (var run in summary.Runs.Where(r => r.Lost.Count > 0 || r.Incidents.Count > 0))
         {
-            AnsiConsole.WriteLine($"{run.Name}: {run.Incidents.Count} incidents, lost peers: {(run.Lost.Count == 0 ? "none" : string.Join(", ", run.Lost))} (see report.html)");
+            Output.Console.WriteLine($"{run.Name}: {run.Incidents.Count} incidents, lost peers: {(run.Lost.Count == 0 ? "none" : string.Join(", ", run.Lost))} (see report.html)");
         }
 
-        AnsiConsole.WriteLine($"results: {Path.Combine(outDir, "summary.json")}, {Path.Combine(outDir, "report.html")}");
+        Output.Console.WriteLine($"results: {Path.Combine(outDir, "summary.json")}, {Path.Combine(outDir, "report.html")}");
     }
 }

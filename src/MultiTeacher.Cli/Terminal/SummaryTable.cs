@@ -8,7 +8,7 @@ internal static class SummaryTable
 {
     public static void Write(RunSummary summary, string outDir)
     {
-        var table = new Table().AddColumns("model", "params", "labels", "test acc", "samples/s");
+        var table = new Table().AddColumn(new TableColumn("model").NoWrap()).AddColumns("params", "labels", "test acc", "samples/s");
         foreach (var t in summary.Teachers)
         {
             table.AddRow(Markup.Escape($"teacher {t.Arch}"), $"{t.Params:N0}", "all", $"{t.TestAccuracy:P2}", $"{t.InferSamplesPerS:N0}");
@@ -23,7 +23,7 @@ internal static class SummaryTable
         var chosen = summary.Distillation.Chosen;
         var grid = chosen is null ? "" : string.Join("; ", chosen.Select(c => $"{c.Key}: T={c.Value.Temperature} α={c.Value.Alpha}"));
         table.Caption(Markup.Escape($"{summary.ElapsedSeconds:F0} s, {summary.Transport}; picked on validation: {grid}"));
-        AnsiConsole.Write(table);
-        AnsiConsole.WriteLine($"results: {Path.Combine(outDir, "summary.json")}, {Path.Combine(outDir, "report.html")}");
+        Output.Console.Write(table);
+        Output.Console.WriteLine($"results: {Path.Combine(outDir, "summary.json")}, {Path.Combine(outDir, "report.html")}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using MultiTeacher.Core.Data;
 
@@ -26,6 +27,14 @@ internal static class SafetensorsReader
         }
 
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if (headerLength > (ulong)(bytes.Length - 8) && LooksLikeText(bytes[..8]) && (bytes.Length == 8 || bytes[8] != (byte)'{'))
+        {
+            // A length this large made of printable characters: a text file (or anything else), not a truncated one.
+            var start = Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 24)]).Split('\n')[0];
+            throw Error(source, $"not a safetensors file: it starts with the text \"{start}\", where a safetensors file starts with an 8-byte " +
+                "little-endian header length and a JSON header ('{' at byte 8).");
+        }
+
         if (headerLength > (ulong)(bytes.Length - 8))
         {
             throw Error(source, $"truncated or corrupt: the header length says {headerLength} bytes, but only {bytes.Length - 8} bytes follow it (file size {bytes.Length}).");
@@ -217,6 +226,19 @@ internal static class SafetensorsReader
         {
             throw Error(source, $"the tensors cover {expected} bytes of data, but the data buffer holds {dataLength} bytes.");
         }
+    }
+
+    private static bool LooksLikeText(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (b is < 0x20 or > 0x7e && b is not ((byte)'\n' or (byte)'\r' or (byte)'\t'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Show(JsonElement element, string key) =>

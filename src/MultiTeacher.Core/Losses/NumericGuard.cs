@@ -1,4 +1,6 @@
-using MultiTeacher.Core.Layers;
+using MultiTeacher.Core.Models;
+using MultiTeacher.Core.Torch;
+using TorchSharp;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MultiTeacher.Core.Losses;
@@ -23,6 +25,24 @@ public static class NumericGuard
                     $"{where}: {what} of shape ({rows}, {columns}) holds {values[i]} at row {i / columns}, column {i % columns}");
             }
         }
+    }
+
+    /// <summary>Throws <see cref="NonFiniteException"/> when a (rows × columns) tensor holds NaN or ±∞, naming the first.</summary>
+    public static void CheckFinite(torch.Tensor values, string where, string what)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        using (torch.NewDisposeScope())
+        {
+            if (values.detach().isfinite().all().item<bool>())
+            {
+                return;
+            }
+        }
+
+        var shape = values.shape;
+        var columns = shape.Length >= 2 ? (int)shape[^1] : 1;
+        var rows = (int)(values.numel() / Math.Max(1, columns));
+        CheckFinite(TensorData.ToArray(values), rows, columns, where, what);
     }
 
     /// <summary>Throws <see cref="ShapeMismatchException"/> unless <paramref name="length"/> equals rows × columns.</summary>

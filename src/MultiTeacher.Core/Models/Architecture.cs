@@ -22,7 +22,7 @@ public sealed record Architecture(string Text, ArchitectureKind Kind, int[] Size
     private const string Expected = "expected 'mlp:IN-H1-...-OUT[?dropout=p]' or 'cnn:C1-C2-HIDDEN[?classes=N]'";
 
     /// <summary>Number of input features per sample.</summary>
-    public int InputSize => Tensors.ShapeText.Product(InputShape);
+    public int InputSize => ShapeText.Product(InputShape);
 
     /// <summary>Parses an architecture string; throws <see cref="ArchitectureException"/> naming the problem.</summary>
     public static Architecture Parse(string text)

@@ -2,8 +2,8 @@ namespace MultiTeacher.Core.Numerics;
 
 /// <summary>
 /// A small seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64). Its sequence is fixed by this
-/// code alone, so the same seed gives the same initial weights, permutations and dropout masks on every machine and
-/// .NET version — unlike <see cref="System.Random"/>, whose algorithm is not part of its contract.
+/// code alone, so the same seed gives the same data order, label choice and synthetic data on every machine and
+/// .NET version (weights and dropout masks come from torch generators, see <c>Model</c>) — unlike <see cref="System.Random"/>, whose algorithm is not part of its contract.
 /// </summary>
 public sealed class Rng
 {
@@ -40,9 +40,6 @@ public sealed class Rng
 
     /// <summary>A double uniform in [0, 1), with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
-
-    /// <summary>A float uniform in [<paramref name="low"/>, <paramref name="high"/>).</summary>
-    public float NextUniform(float low, float high) => low + (high - low) * NextFloat();
 
     /// <summary>An integer uniform in [0, <paramref name="bound"/>), without modulo bias (Lemire's method).</summary>
     public int NextInt(int bound)

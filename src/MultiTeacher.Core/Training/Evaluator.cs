@@ -1,6 +1,7 @@
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
-using MultiTeacher.Core.Tensors;
+using MultiTeacher.Core.Torch;
+using TorchSharp;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MultiTeacher.Core.Training;
@@ -11,20 +12,21 @@ public static class Evaluator
     /// <summary>Rows per forward pass when evaluating.</summary>
     public const int BatchSize = 256;
 
-    /// <summary>The logits of every row of <paramref name="data"/>, (Count × classes) row-major.</summary>
+    /// <summary>The logits of every row of <paramref name="data"/>, (Count × classes) row-major; evaluation mode, inference mode.</summary>
     public static float[] Logits(Model model, Dataset data, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
         DataCompatibility.Check(model.Architecture, data, "model");
         var classes = model.Classes;
         var logits = new float[(long)data.Count * classes];
-        var inputs = new Tensor(0, data.Features);
+        model.eval();
+        using var inference = torch.inference_mode();
         for (var first = 0; first < data.Count; first += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            using var scope = torch.NewDisposeScope();
             var rows = Math.Min(BatchSize, data.Count - first);
-            inputs.Reshape(rows, data.Features);
-            data.Inputs.AsSpan(first * data.Features, rows * data.Features).CopyTo(inputs.Span);
-            model.Forward(inputs, training: false).Span.CopyTo(logits.AsSpan(first * classes, rows * classes));
+            TensorData.CopyTo(model.forward(Batches.Range(data, first, rows)), logits.AsSpan(first * classes, rows * classes));
         }
 
         return logits;
@@ -59,6 +61,19 @@ public static class Evaluator
         }
 
         return new Evaluation(labels.Length == 0 ? double.NaN : (double)correct / labels.Length, perClass, confusion, labels.Length);
+    }
+
+    /// <summary>Rows of (B, C) <paramref name="logits"/> whose arg-max equals the label (rows labelled −1 never count).</summary>
+    public static int CountCorrect(torch.Tensor logits, ReadOnlySpan<int> labels)
+    {
+        var predicted = TensorData.ArgMax(logits);
+        var correct = 0;
+        for (var r = 0; r < labels.Length; r++)
+        {
+            correct += predicted[r] == labels[r] ? 1 : 0;
+        }
+
+        return correct;
     }
 
     /// <summary>Rows whose arg-max logit equals a label (rows labelled −1 never count).</summary>

@@ -3,7 +3,7 @@ using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Losses;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Optimizers;
-using MultiTeacher.Core.Tensors;
+using TorchSharp;
 
 namespace MultiTeacher.Core.Training;
 
@@ -22,7 +22,7 @@ public sealed class SupervisedTrainer
         options.Validate();
         _options = options;
         Model = model;
-        var optimizer = Optimizer.Create(options.Optimizer, model.Parameters, options.LearningRate, options.Momentum, options.WeightDecay);
+        var optimizer = Optimizer.Create(options.Optimizer, model, options.LearningRate, options.Momentum, options.WeightDecay);
         _step = new TrainingStep(model, optimizer, new DistillationLoss(1f, 0f));
     }
 
@@ -55,7 +55,6 @@ public sealed class SupervisedTrainer
 
         var batchSize = Math.Min(_options.BatchSize, train.Count);
         var batches = (train.Count + batchSize - 1) / batchSize;
-        var inputs = new Tensor(batchSize, train.Features);
         var labels = new int[batchSize];
         var summaries = new List<EpochSummary>();
         var clock = Stopwatch.StartNew();
@@ -70,11 +69,19 @@ public sealed class SupervisedTrainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var rows = order.AsSpan(b * batchSize, Math.Min(batchSize, train.Count - b * batchSize));
-                inputs.Reshape(rows.Length, train.Features);
-                train.GatherRows(rows, inputs.Span, labels);
-                var value = _step.Run(inputs, labels.AsSpan(0, rows.Length), []);
-                lossSum += value.Total * rows.Length;
-                correct += Evaluator.CountCorrect(_step.LastLogits!.Span, labels.AsSpan(0, rows.Length), Model.Classes);
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    labels[i] = train.Labels[rows[i]];
+                }
+
+                StepResult step;
+                using (torch.NewDisposeScope())
+                {
+                    step = _step.Run(Batches.Gather(train, rows), labels.AsSpan(0, rows.Length), null);
+                }
+
+                lossSum += step.Loss.Total * rows.Length;
+                correct += step.Correct;
                 seen += rows.Length;
                 samples += rows.Length;
                 progress?.Invoke(new TrainingProgress(epoch, _options.Epochs, b + 1, batches, lossSum / seen,
@@ -93,7 +100,7 @@ public sealed class SupervisedTrainer
             if (testAccuracy > bestAccuracy)
             {
                 bestAccuracy = testAccuracy.Value;
-                best = (float[])Model.Parameters.Values.Clone();
+                best = Model.GetWeights();
                 sinceBest = 0;
             }
             else if (++sinceBest >= patience)
@@ -102,7 +109,11 @@ public sealed class SupervisedTrainer
             }
         }
 
-        best?.CopyTo(Model.Parameters.Values, 0);
+        if (best is not null)
+        {
+            Model.SetWeights(best);
+        }
+
         return summaries;
     }
 }

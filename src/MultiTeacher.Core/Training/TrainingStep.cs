@@ -1,26 +1,20 @@
 using MultiTeacher.Core.Losses;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Optimizers;
-using MultiTeacher.Core.Tensors;
+using static TorchSharp.torch;
 
 namespace MultiTeacher.Core.Training;
 
 /// <summary>
 /// One optimisation step of a model on a batch with the distillation loss (α = 0 for plain supervised training):
-/// forward in training mode, loss and its gradient, backward, optimizer update. Allocation-free after the first batch.
+/// forward in training mode, loss, backward by autograd, optimizer update. Every tensor the step makes is disposed
+/// when it returns, so memory stays flat however many steps run.
 /// </summary>
 public sealed class TrainingStep
 {
-    private readonly Tensor _gradLogits = new(0, 0);
-
     /// <summary>Creates the step for <paramref name="model"/>, updated by <paramref name="optimizer"/> under <paramref name="loss"/>.</summary>
     public TrainingStep(Model model, Optimizer optimizer, DistillationLoss loss)
     {
-        if (!ReferenceEquals(optimizer.Parameters, model.Parameters))
-        {
-            throw new ArgumentException("the optimizer updates the parameters of another model", nameof(optimizer));
-        }
-
         Model = model;
         Optimizer = optimizer;
         Loss = loss;
@@ -35,20 +29,26 @@ public sealed class TrainingStep
     /// <summary>The loss.</summary>
     public DistillationLoss Loss { get; }
 
-    /// <summary>Logits of the last step's forward pass (B, classes), before the update.</summary>
-    public Tensor? LastLogits { get; private set; }
-
     /// <summary>
-    /// Trains on one batch: inputs (B, features), labels (B; −1 for none), soft targets p̄ (B, classes; empty when α = 0).
+    /// Trains on one batch: inputs (B, features) on the model's device, labels (B; −1 for none), soft targets p̄ (B, C;
+    /// null when α = 0). Returns the loss and how many labelled rows the logits (before the update) got right.
     /// </summary>
-    public LossValue Run(Tensor inputs, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
+    public StepResult Run(Tensor inputs, ReadOnlySpan<int> labels, Tensor? targets)
     {
-        Optimizer.ZeroGradients();
-        var logits = Model.Forward(inputs, training: true);
-        var value = Loss.Compute(logits, labels, targets, _gradLogits);
-        Model.Backward(_gradLogits);
+        using var scope = NewDisposeScope();
+        Model.train();
+        Optimizer.ZeroGrad();
+        var logits = Model.forward(inputs); // (B, C)
+        var terms = Loss.Terms(logits, labels, targets);
+        // Read before the update: a non-finite batch is refused before it can reach the weights.
+        var (value, correct) = terms.Read();
+        terms.Total.backward();
         Optimizer.Step();
-        LastLogits = logits;
-        return value;
+        return new StepResult(value, correct);
     }
 }
+
+/// <summary>What one training step gave.</summary>
+/// <param name="Loss">The loss and its parts.</param>
+/// <param name="Correct">Labelled rows whose arg-max logit (in training mode, before the update) was the label.</param>
+public readonly record struct StepResult(LossValue Loss, int Correct);

@@ -3,7 +3,7 @@ using Akka.Configuration;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
-using MultiTeacher.Core.Numerics;
+using MultiTeacher.Core.Torch;
 using MultiTeacher.Core.Training;
 using MultiTeacher.Distillation.Data;
 using MultiTeacher.Distillation.Reports;
@@ -99,7 +99,7 @@ public static class DemoRunner
             Shards = new ShardCounters(a.Planned + b.Planned, a.Aggregated + b.Aggregated, a.Trained + b.Trained,
                 a.DuplicatesDropped + b.DuplicatesDropped, a.ClosedIncomplete + b.ClosedIncomplete, a.RejectedOutputs + b.RejectedOutputs),
             Transport = distilled.Cluster is null ? "inproc" : "rabbitmq",
-            Threads = Gemm.Threads,
+            Threads = TorchRuntime.Threads,
             ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             Cluster = ClusterSummary.Combine(distilled.Cluster, distilledFew.Cluster),
         };
@@ -129,7 +129,7 @@ public static class DemoRunner
             var trainLogits = TeacherLogitsCache.GetOrCompute(loaded.Path, loaded.Model, train, cancellationToken);
             var testLogits = TeacherLogitsCache.GetOrCompute(loaded.Path, loaded.Model, test, cancellationToken);
             var accuracy = Evaluator.FromLogits(testLogits.Values, test.Labels, test.Classes).Accuracy;
-            var summary = new ModelSummary(spec.Id, spec.Arch, loaded.Model.Parameters.Count, accuracy,
+            var summary = new ModelSummary(spec.Id, spec.Arch, loaded.Model.ParameterCount, accuracy,
                 Math.Round(Throughput.InferenceSamplesPerSecond(loaded.Model)), loaded.Path);
             teachers.Add(new DemoTeacher(summary, trainLogits.Subset(split.TrainRows), testLogits));
         }

@@ -3,7 +3,7 @@ using System.Globalization;
 using Akka.Configuration;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
-using MultiTeacher.Core.Numerics;
+using MultiTeacher.Core.Torch;
 using MultiTeacher.Core.Training;
 using MultiTeacher.Distillation.Reports;
 using MultiTeacher.Distillation.Students;
@@ -54,7 +54,7 @@ public static class DistillRunner
             Students = new Dictionary<string, StudentSummary> { ["distilled"] = summary with { File = checkpoint } },
             Shards = pipeline.Shards,
             Transport = "inproc",
-            Threads = Gemm.Threads,
+            Threads = TorchRuntime.Threads,
             ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
         result.Write(Path.Combine(outDirectory, "summary.json"));

@@ -106,7 +106,7 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
         var trainLogits = TeacherLogitsCache.GetOrCompute(path, loaded.Model, train, cancellationToken);
         var testLogits = TeacherLogitsCache.GetOrCompute(path, loaded.Model, test, cancellationToken);
         var accuracy = Evaluator.FromLogits(testLogits.Values, test.Labels, test.Classes).Accuracy;
-        var summary = new ModelSummary(PreparedTeacher.IdOf(path), arch.Text, loaded.Model.Parameters.Count, accuracy,
+        var summary = new ModelSummary(PreparedTeacher.IdOf(path), arch.Text, loaded.Model.ParameterCount, accuracy,
             Math.Round(Throughput.InferenceSamplesPerSecond(loaded.Model)), path);
         return new PreparedTeacher(summary.Id, path, summary, trainLogits.Subset(split.TrainRows), testLogits);
     }

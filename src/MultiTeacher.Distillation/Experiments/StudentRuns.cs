@@ -67,7 +67,7 @@ public static class StudentRuns
         return new StudentSummary
         {
             Arch = model.Architecture.Text,
-            Params = model.Parameters.Count,
+            Params = model.ParameterCount,
             Labels = labels,
             Distilled = distilled,
             TestAccuracy = Evaluator.Evaluate(model, test).Accuracy,

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using MultiTeacher.Core.Models;
-using MultiTeacher.Core.Tensors;
+using TorchSharp;
 
 namespace MultiTeacher.Distillation.Experiments;
 
@@ -17,14 +17,16 @@ public static class Throughput
     private static double Round(Model model, double seconds)
     {
         const int Batch = 256;
-        var input = new Tensor(Batch, model.Architecture.InputSize);
-        input.Span.Fill(0.5f);
-        model.Forward(input, training: false);
+        using var scope = torch.NewDisposeScope();
+        using var inference = torch.inference_mode();
+        model.eval();
+        var input = torch.full(Batch, model.Architecture.InputSize, 0.5f, device: Core.Torch.TorchRuntime.Device); // (B, features)
+        model.forward(input).Dispose();
         var n = 0;
         var watch = Stopwatch.StartNew();
         do
         {
-            model.Forward(input, training: false);
+            model.forward(input).Dispose();
             n++;
         }
         while (watch.Elapsed.TotalSeconds < seconds);

@@ -41,7 +41,7 @@ public sealed partial class CodistillationPeer
             ["epoch"] = _epoch,
             ["final"] = final ? 1 : 0,
         };
-        _setup.Hub.Tell(new Checkpoint(_setup.PeerId, _version, step, _step.Model.Architecture.Text, (float[])_step.Model.Parameters.Values.Clone(), metrics), Self);
+        _setup.Hub.Tell(new Checkpoint(_setup.PeerId, _version, step, _step.Model.Architecture.Text, _step.Model.GetWeights(), metrics), Self);
         _sent++;
     }
 
@@ -146,14 +146,14 @@ public sealed partial class CodistillationPeer
                 }
             }
 
-            if (checkpoint.Weights.Length != model.Parameters.Count || model.Classes != _step.Model.Classes
+            if (checkpoint.Weights.Length != model.ParameterCount || model.Classes != _step.Model.Classes
                 || model.Architecture.InputSize != _step.Model.Architecture.InputSize)
             {
                 Incident($"checkpoint of {id} ({checkpoint.Arch}, {checkpoint.Weights.Length} weights) does not fit its architecture or this peer's data; not used");
                 continue;
             }
 
-            checkpoint.Weights.CopyTo(model.Parameters.Values, 0);
+            model.SetWeights(checkpoint.Weights);
             _installed[id] = new InstalledPeer(model, checkpoint.Step, checkpoint.Version);
         }
     }

@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Event;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Numerics;
-using MultiTeacher.Core.Tensors;
 using MultiTeacher.Core.Training;
 using MultiTeacher.Distillation.Pipeline;
 
@@ -31,7 +30,6 @@ public sealed partial class CodistillationPeer : ReceiveActor, IWithTimers
     private readonly List<Model> _usable = [];
     private readonly List<float[]> _teacherLogits = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Tensor _inputs;
     private readonly int[] _labels;
     private readonly int[] _batchRows;
     private readonly int _stepsPerEpoch;
@@ -62,7 +60,6 @@ public sealed partial class CodistillationPeer : ReceiveActor, IWithTimers
         _setup = setup;
         _settings = setup.Settings;
         _step = new PeerStep(setup.Model, _settings.Temperature, _settings.Alpha, _settings.LearningRate);
-        _inputs = new Tensor(_settings.BatchSize, setup.Train.Features);
         _labels = new int[_settings.BatchSize];
         _batchRows = new int[_settings.BatchSize];
         _stepsPerEpoch = (setup.Rows.Length + _settings.BatchSize - 1) / _settings.BatchSize;
@@ -122,16 +119,14 @@ public sealed partial class CodistillationPeer : ReceiveActor, IWithTimers
         var data = _setup.Train;
         var count = Math.Min(_settings.BatchSize, _order.Length - _position);
         var rows = _batchRows.AsSpan(0, count);
-        _inputs.Reshape(count, data.Features);
         for (var i = 0; i < count; i++)
         {
             rows[i] = _setup.Rows[_order[_position + i]];
-            data.Row(rows[i]).CopyTo(_inputs.Span.Slice(i * data.Features, data.Features));
             _labels[i] = data.Labels[rows[i]];
         }
 
         ChooseSources(rows);
-        var value = _step.Train(_inputs, _labels.AsSpan(0, count), _usable, _teacherLogits);
+        var value = _step.Train(data, rows, _labels.AsSpan(0, count), _usable, _teacherLogits);
         if (!_step.LastTargets.IsEmpty)
         {
             _distilledSteps++;
@@ -247,5 +242,5 @@ public sealed partial class CodistillationPeer : ReceiveActor, IWithTimers
 
     private PeerReport Report() => new(_setup.PeerId, _step.Model.Architecture.Text, _setup.Rows.Length, _step.Steps, _history.ToList(), _sent,
         _inbox.Received, _inbox.Ignored, _distilledSteps, _stalenessUses == 0 ? 0 : _stalenessSum / _stalenessUses, _stalenessMax, _incidents.ToList(),
-        (float[])_step.Model.Parameters.Values.Clone());
+        _step.Model.GetWeights());
 }

@@ -4,7 +4,7 @@ using Akka.Configuration;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
-using MultiTeacher.Core.Numerics;
+using MultiTeacher.Core.Torch;
 using MultiTeacher.Core.Training;
 using MultiTeacher.Distillation.Experiments;
 using MultiTeacher.Distillation.Pipeline;
@@ -73,7 +73,7 @@ public static class OnlineExperiment
                 foreach (var peer in result.Peers)
                 {
                     var model = Model.Create(peer.Arch, 0);
-                    peer.Weights.CopyTo(model.Parameters.Values, 0);
+                    model.SetWeights(peer.Weights);
                     ModelCheckpoint.Save(model, Path.Combine(outDirectory, "peers", $"{name}_{peer.PeerId}.safetensors"), new Dictionary<string, string>
                     {
                         ["dataset"] = DatasetCatalog.FashionMnist,
@@ -106,7 +106,7 @@ public static class OnlineExperiment
                     $"peer-0 of seed {request.Seeds[0]} against peer-0 of seed {request.Seeds[1]}", test.Count)
                 : null,
             Transport = "inproc",
-            Threads = Gemm.Threads,
+            Threads = TorchRuntime.Threads,
             ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
         summary.Write(Path.Combine(outDirectory, "summary.json"));
@@ -154,7 +154,7 @@ public static class OnlineExperiment
         return models.Select((m, i) =>
         {
             var copy = Model.Create(m.Architecture, 0);
-            copy.CopyParametersFrom(m);
+            copy.CopyWeightsFrom(m);
             return new PipelineTeacher(Path.GetFileNameWithoutExtension(paths[i]), new ModelLogitSource(copy, train));
         }).ToList();
     }

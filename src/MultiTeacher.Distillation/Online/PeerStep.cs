@@ -1,8 +1,10 @@
+using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Losses;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Optimizers;
-using MultiTeacher.Core.Tensors;
+using MultiTeacher.Core.Torch;
 using MultiTeacher.Core.Training;
+using static TorchSharp.torch;
 
 namespace MultiTeacher.Distillation.Online;
 
@@ -10,7 +12,7 @@ namespace MultiTeacher.Distillation.Online;
 /// One optimizer step of a codistilling peer on its own batch. With sources (peer models it holds, teachers' logits)
 /// the loss is DESIGN.md's distillation loss <c>(1 − α)·CE(z, y) + α·T²·KL(p̄ ‖ softmax(z/T))</c> with
 /// <c>p̄ = mean_k softmax(z_k/T)</c> over the sources' logits z_k on the same batch (peer models run in evaluation
-/// mode); without sources it is plain cross-entropy (burn-in, or every peer checkpoint too stale).
+/// mode, without gradients); without sources it is plain cross-entropy (burn-in, or every peer checkpoint too stale).
 /// Both losses share one Adam optimizer, so switching between them keeps its moments.
 /// </summary>
 public sealed class PeerStep
@@ -18,9 +20,7 @@ public sealed class PeerStep
     private readonly TrainingStep _supervised;
     private readonly TrainingStep _distilled;
     private readonly float _temperature;
-    private readonly List<ReadOnlyMemory<float>> _sources = [];
     private float[] _targets = [];
-    private readonly List<float[]> _peerLogits = [];
     private bool _lastDistilled;
 
     /// <summary>Creates the step for <paramref name="model"/> with Adam at <paramref name="learningRate"/>.</summary>
@@ -28,7 +28,7 @@ public sealed class PeerStep
     {
         Model = model;
         _temperature = temperature;
-        var adam = new Adam(model.Parameters, learningRate);
+        var adam = Optimizer.Create("adam", model, learningRate);
         _supervised = new TrainingStep(model, adam, new DistillationLoss(temperature, 0f));
         _distilled = new TrainingStep(model, adam, new DistillationLoss(temperature, alpha));
     }
@@ -42,56 +42,47 @@ public sealed class PeerStep
     /// <summary>p̄ of the last distilled step (rows × classes); empty after a supervised step.</summary>
     public ReadOnlySpan<float> LastTargets => _lastDistilled ? _targets : [];
 
-    /// <summary>Logits of the last step's forward pass (B, classes), before the update.</summary>
-    public Tensor? LastLogits { get; private set; }
-
     /// <summary>
-    /// Trains on one batch: <paramref name="inputs"/> (B, features), <paramref name="labels"/> (B), the peer models held
-    /// and teachers' logits on the same rows (each B × classes).
+    /// Trains on rows <paramref name="rows"/> of <paramref name="data"/> with <paramref name="labels"/> (one per row), the
+    /// peer models held and teachers' logits on the same rows (each rows × classes).
     /// </summary>
-    public LossValue Train(Tensor inputs, ReadOnlySpan<int> labels, IReadOnlyList<Model> peers, IReadOnlyList<float[]> teacherLogits)
+    public LossValue Train(Dataset data, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels, IReadOnlyList<Model> peers, IReadOnlyList<float[]> teacherLogits)
     {
-        var rows = inputs.Dim(0);
-        var classes = Model.Classes;
+        using var scope = NewDisposeScope();
+        var inputs = Batches.Gather(data, rows); // (B, features)
         if (peers.Count + teacherLogits.Count == 0)
         {
             _lastDistilled = false;
-            var plain = _supervised.Run(inputs, labels, []);
-            LastLogits = _supervised.LastLogits;
-            return plain;
+            return _supervised.Run(inputs, labels, null).Loss;
         }
 
-        _sources.Clear();
-        for (var k = 0; k < peers.Count; k++)
+        var classes = Model.Classes;
+        Tensor targets; // (B, C)
+        using (no_grad())
         {
-            if (_peerLogits.Count <= k)
+            var sources = new List<Tensor>();
+            foreach (var peer in peers)
             {
-                _peerLogits.Add([]);
+                peer.eval();
+                sources.Add(peer.forward(inputs));
             }
 
-            if (_peerLogits[k].Length != rows * classes)
+            foreach (var logits in teacherLogits)
             {
-                _peerLogits[k] = new float[rows * classes];
+                sources.Add(TensorData.From(logits, [rows.Length, classes], inputs.device));
             }
 
-            peers[k].Forward(inputs, training: false).Span.CopyTo(_peerLogits[k]);
-            _sources.Add(_peerLogits[k]);
+            var weights = EnsembleAverage.Normalize(sources.Count, [], EnsembleMethod.Mean);
+            targets = EnsembleAverage.Combine(stack(sources), weights, _temperature, EnsembleMethod.Mean);
         }
 
-        foreach (var logits in teacherLogits)
+        if (_targets.Length != rows.Length * classes)
         {
-            _sources.Add(logits);
+            _targets = new float[rows.Length * classes];
         }
 
-        if (_targets.Length != rows * classes)
-        {
-            _targets = new float[rows * classes];
-        }
-
-        EnsembleAverage.Combine(_sources, [], rows, classes, _temperature, EnsembleMethod.Mean, _targets);
+        TensorData.CopyTo(targets, _targets);
         _lastDistilled = true;
-        var value = _distilled.Run(inputs, labels, _targets);
-        LastLogits = _distilled.LastLogits;
-        return value;
+        return _distilled.Run(inputs, labels, targets).Loss;
     }
 }

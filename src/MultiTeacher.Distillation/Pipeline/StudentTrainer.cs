@@ -102,7 +102,7 @@ public sealed class StudentTrainer : ReceiveActor
         }
 
         var optimizer = _trainer.Optimizer;
-        new StudentState(_runId, _next, _trainer.Model.Parameters.Values, optimizer.StateBuffers, optimizer.Steps, _best, _bestAccuracy, _bestEpoch,
+        new StudentState(_runId, _next, _trainer.Model.GetWeights(), optimizer.StateBuffers, optimizer.Steps, _best, _bestAccuracy, _bestEpoch,
             _trained, _duplicates, _checkpoints, _epochLoss, _epochRows, _epochs).Save(_statePath);
     }
 
@@ -139,7 +139,7 @@ public sealed class StudentTrainer : ReceiveActor
         {
             _bestAccuracy = validation;
             _bestEpoch = epoch;
-            _best = (float[])model.Parameters.Values.Clone();
+            _best = model.GetWeights();
         }
 
         var completed = new StudentEpochCompleted(_runId, epoch, validation, test, _epochLoss / Math.Max(1, _epochRows));
@@ -149,7 +149,10 @@ public sealed class StudentTrainer : ReceiveActor
         if (epoch == _settings.Epochs - 1)
         {
             Broadcast();
-            _best?.CopyTo(model.Parameters.Values, 0);
+            if (_best is not null)
+            {
+                model.SetWeights(_best);
+            }
         }
     }
 
@@ -164,7 +167,7 @@ public sealed class StudentTrainer : ReceiveActor
     private void Broadcast()
     {
         var model = _trainer.Model;
-        var weights = (float[])model.Parameters.Values.Clone();
+        var weights = model.GetWeights();
         if (_checkpointPath is not null)
         {
             ModelCheckpoint.Save(model, _checkpointPath, new Dictionary<string, string>

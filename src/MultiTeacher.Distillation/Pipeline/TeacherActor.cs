@@ -53,10 +53,10 @@ public sealed class TeacherActor : ReceiveActor
             return;
         }
 
-        if (checkpoint.Weights.Length != model.Model.Parameters.Count || checkpoint.Arch != model.Model.Architecture.Text)
+        if (checkpoint.Weights.Length != model.Model.ParameterCount || checkpoint.Arch != model.Model.Architecture.Text)
         {
             _log.Warning("{0}", $"teacher {_teacherId}: ignored checkpoint version {checkpoint.Version} of {checkpoint.Arch} " +
-                $"({checkpoint.Weights.Length} weights); this teacher is {model.Model.Architecture} ({model.Model.Parameters.Count})");
+                $"({checkpoint.Weights.Length} weights); this teacher is {model.Model.Architecture} ({model.Model.ParameterCount})");
             return;
         }
 

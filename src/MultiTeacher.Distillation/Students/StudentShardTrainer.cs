@@ -2,8 +2,9 @@ using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Losses;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Optimizers;
-using MultiTeacher.Core.Tensors;
+using MultiTeacher.Core.Torch;
 using MultiTeacher.Core.Training;
+using TorchSharp;
 
 namespace MultiTeacher.Distillation.Students;
 
@@ -15,7 +16,6 @@ public sealed class StudentShardTrainer
 {
     private readonly TrainingStep _step;
     private readonly DistillationSettings _settings;
-    private readonly Tensor _inputs;
     private readonly int[] _labels;
 
     /// <summary>Creates the trainer; the optimizer is Adam with the settings' learning rate.</summary>
@@ -24,8 +24,7 @@ public sealed class StudentShardTrainer
         settings.Validate();
         _settings = settings;
         Model = student;
-        _step = new TrainingStep(student, new Adam(student.Parameters, settings.LearningRate), new DistillationLoss(settings.Temperature, settings.Alpha));
-        _inputs = new Tensor(settings.BatchSize, student.Architecture.InputSize);
+        _step = new TrainingStep(student, Optimizer.Create("adam", student, settings.LearningRate), new DistillationLoss(settings.Temperature, settings.Alpha));
         _labels = new int[settings.BatchSize];
     }
 
@@ -54,18 +53,22 @@ public sealed class StudentShardTrainer
         {
             var count = Math.Min(batch, rows.Length - first);
             var batchRows = rows.Slice(first, count);
-            _inputs.Reshape(count, data.Features);
             for (var i = 0; i < count; i++)
             {
-                data.Row(batchRows[i]).CopyTo(_inputs.Span.Slice(i * data.Features, data.Features));
                 _labels[i] = labels[batchRows[i]];
             }
 
-            var batchTargets = targets.IsEmpty ? targets : targets.Slice(first * classes, count * classes);
-            var value = _step.Run(_inputs, _labels.AsSpan(0, count), batchTargets);
-            lossSum += value.Total * count;
-            labelled += value.LabelledRows;
-            correct += Evaluator.CountCorrect(_step.LastLogits!.Span, _labels.AsSpan(0, count), classes);
+            StepResult step;
+            using (torch.NewDisposeScope())
+            {
+                var inputs = Batches.Gather(data, batchRows); // (B, features)
+                var batchTargets = targets.IsEmpty ? null : TensorData.From(targets.Slice(first * classes, count * classes), [count, classes], inputs.device);
+                step = _step.Run(inputs, _labels.AsSpan(0, count), batchTargets);
+            }
+
+            lossSum += step.Loss.Total * count;
+            labelled += step.Loss.LabelledRows;
+            correct += step.Correct;
             afterStep?.Invoke(Steps);
         }
 

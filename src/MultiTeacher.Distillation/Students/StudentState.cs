@@ -81,9 +81,9 @@ public sealed record StudentState(string RunId, int NextShard, float[] Weights, 
         float[] Tensor(string name)
         {
             var tensor = file[name];
-            if (tensor.Length != student.Parameters.Count)
+            if (tensor.Length != student.ParameterCount)
             {
-                throw new InvalidDataException($"{path}: {name} has {tensor.Length} values, the student {student.Architecture} has {student.Parameters.Count}");
+                throw new InvalidDataException($"{path}: {name} has {tensor.Length} values, the student {student.Architecture} has {student.ParameterCount}");
             }
 
             return tensor.Data.ToArray();
@@ -101,12 +101,7 @@ public sealed record StudentState(string RunId, int NextShard, float[] Weights, 
     /// <summary>Puts the weights and optimizer state back into the live student and optimizer.</summary>
     public void RestoreInto(Model student, Optimizer optimizer)
     {
-        Weights.CopyTo(student.Parameters.Values, 0);
-        foreach (var (name, buffer) in optimizer.StateBuffers)
-        {
-            OptimizerBuffers[name].CopyTo(buffer, 0);
-        }
-
-        optimizer.RestoreSteps(Steps);
+        student.SetWeights(Weights);
+        optimizer.RestoreState(OptimizerBuffers, Steps);
     }
 }

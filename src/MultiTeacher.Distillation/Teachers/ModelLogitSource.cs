@@ -1,6 +1,8 @@
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
-using MultiTeacher.Core.Tensors;
+using MultiTeacher.Core.Torch;
+using MultiTeacher.Core.Training;
+using TorchSharp;
 
 namespace MultiTeacher.Distillation.Teachers;
 
@@ -9,7 +11,6 @@ public sealed class ModelLogitSource : ILogitSource
 {
     private const int Batch = 256;
     private readonly Dataset _data;
-    private readonly Tensor _inputs;
 
     /// <summary>Serves <paramref name="model"/>'s logits on rows of <paramref name="data"/>.</summary>
     public ModelLogitSource(Model model, Dataset data)
@@ -17,7 +18,6 @@ public sealed class ModelLogitSource : ILogitSource
         Core.Training.DataCompatibility.Check(model.Architecture, data, "teacher");
         Model = model;
         _data = data;
-        _inputs = new Tensor(Batch, data.Features);
     }
 
     /// <summary>The network.</summary>
@@ -32,29 +32,26 @@ public sealed class ModelLogitSource : ILogitSource
     /// <summary>Replaces the weights (between shards) and moves to <paramref name="version"/>.</summary>
     public void Swap(float[] weights, long version)
     {
-        if (weights.Length != Model.Parameters.Count)
+        if (weights.Length != Model.ParameterCount)
         {
-            throw new ArgumentException($"a checkpoint of {weights.Length} parameters cannot replace the {Model.Parameters.Count} of {Model.Architecture}");
+            throw new ArgumentException($"a checkpoint of {weights.Length} parameters cannot replace the {Model.ParameterCount} of {Model.Architecture}");
         }
 
-        weights.CopyTo(Model.Parameters.Values, 0);
+        Model.SetWeights(weights);
         Version = version;
     }
 
     /// <inheritdoc />
     public void Logits(ReadOnlySpan<int> rows, Span<float> destination)
     {
-        var features = _data.Features;
+        Model.eval();
+        using var inference = torch.inference_mode();
         for (var first = 0; first < rows.Length; first += Batch)
         {
+            using var scope = torch.NewDisposeScope();
             var count = Math.Min(Batch, rows.Length - first);
-            _inputs.Reshape(count, features);
-            for (var i = 0; i < count; i++)
-            {
-                _data.Row(rows[first + i]).CopyTo(_inputs.Span.Slice(i * features, features));
-            }
-
-            Model.Forward(_inputs, training: false).Span.CopyTo(destination.Slice(first * Classes, count * Classes));
+            var logits = Model.forward(Batches.Gather(_data, rows.Slice(first, count))); // (count, classes)
+            TensorData.CopyTo(logits, destination.Slice(first * Classes, count * Classes));
         }
     }
 }

@@ -1,7 +1,7 @@
-using MultiTeacher.Core.Layers;
 using MultiTeacher.Core.Losses;
 using MultiTeacher.Core.Models;
-using MultiTeacher.Core.Tensors;
+using MultiTeacher.Core.Torch;
+using TorchSharp;
 
 namespace MultiTeacher.Core.Tests.Nn;
 
@@ -9,42 +9,25 @@ namespace MultiTeacher.Core.Tests.Nn;
 public sealed class BadInputTests
 {
     [Fact]
-    public void Dense_WrongInputWidth_ThrowsNamingLayerAndBothShapes()
+    public void Linear_WrongInputWidth_ThrowsNamingLayerAndBothShapes()
     {
-        var model = Model.Create("mlp:784-64-10", seed: 1);
-        var dense = model.Layers[2];
-        var error = Assert.Throws<ShapeMismatchException>(() => dense.Forward(new Tensor(4, 63), training: false));
-        Assert.Contains("layer 2 Dense(64→10)", error.Message, StringComparison.Ordinal);
+        using var model = Model.Create("mlp:784-64-10", seed: 1);
+        using var scope = torch.NewDisposeScope();
+        var error = Assert.Throws<ShapeMismatchException>(() => model.RunLayer(2, torch.zeros(4, 63)));
+        Assert.Contains("layer 2 Linear(64→10)", error.Message, StringComparison.Ordinal);
         Assert.Contains("(4, 63)", error.Message, StringComparison.Ordinal);
         Assert.Contains("(B, 64)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Conv2d_WrongInputShape_ThrowsNamingLayerAndBothShapes()
+    public void Conv2d_WrongChannels_ThrowsNamingLayerAndBothShapes()
     {
-        var model = Model.Create("cnn:32-64-128", seed: 1);
-        var error = Assert.Throws<ShapeMismatchException>(() => model.Layers[3].Forward(new Tensor(2, 32, 12, 13), training: false));
-        Assert.Contains("layer 3 Conv2d(32→64, 3×3, padding=0)", error.Message, StringComparison.Ordinal);
-        Assert.Contains("(2, 32, 12, 13)", error.Message, StringComparison.Ordinal);
+        using var model = Model.Create("cnn:32-64-128", seed: 1);
+        using var scope = torch.NewDisposeScope();
+        var error = Assert.Throws<ShapeMismatchException>(() => model.RunLayer(3, torch.zeros(2, 31, 13, 13)));
+        Assert.Contains("layer 3 Conv2d(32→64, 3×3)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(2, 31, 13, 13)", error.Message, StringComparison.Ordinal);
         Assert.Contains("(B, 32, 13, 13)", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Backward_GradientOfWrongShape_ThrowsNamingLayerAndBothShapes()
-    {
-        var layer = new Relu([5]);
-        layer.Forward(new Tensor(3, 5), training: true);
-        var error = Assert.Throws<ShapeMismatchException>(() => layer.Backward(new Tensor(3, 4)));
-        Assert.Contains("ReLU", error.Message, StringComparison.Ordinal);
-        Assert.Contains("(3, 4)", error.Message, StringComparison.Ordinal);
-        Assert.Contains("(3, 5)", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Backward_BeforeForward_Throws()
-    {
-        var error = Assert.Throws<InvalidOperationException>(() => new MaxPool2d([1, 4, 4], 2).Backward(new Tensor(1, 1, 2, 2)));
-        Assert.Contains("before Forward", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -53,8 +36,9 @@ public sealed class BadInputTests
     [InlineData("cnn:32-64-128", 784)]
     public void Model_WrongInputShape_ThrowsNamingModelAndBothShapes(string architecture, params int[] shape)
     {
-        var model = Model.Create(architecture, seed: 1);
-        var error = Assert.Throws<ShapeMismatchException>(() => model.Forward(new Tensor(shape), training: false));
+        using var model = Model.Create(architecture, seed: 1);
+        using var scope = torch.NewDisposeScope();
+        var error = Assert.Throws<ShapeMismatchException>(() => model.forward(torch.zeros(Array.ConvertAll(shape, d => (long)d))));
         Assert.Contains(architecture, error.Message, StringComparison.Ordinal);
         Assert.Contains(ShapeText.Format(shape), error.Message, StringComparison.Ordinal);
         Assert.Contains(ShapeText.FormatBatch(model.Architecture.InputShape), error.Message, StringComparison.Ordinal);
@@ -95,39 +79,49 @@ public sealed class BadInputTests
     [Fact]
     public void DistillationLoss_NaNInLogits_ThrowsNamingRowColumnAndShape()
     {
-        var logits = new Tensor(4, 10);
-        logits.Span[1 * 10 + 3] = float.NaN;
+        using var scope = torch.NewDisposeScope();
+        var logits = new float[4 * 10];
+        logits[1 * 10 + 3] = float.NaN;
         var error = Assert.Throws<NonFiniteException>(() =>
-            new DistillationLoss(2f, 0.5f).Compute(logits, [0, 1, 2, 3], Uniform(4, 10), new Tensor(0, 0)));
-        Assert.Contains("student logits of shape (4, 10) holds NaN at row 1, column 3", error.Message, StringComparison.Ordinal);
+            new DistillationLoss(2f, 0.5f).Terms(TensorData.From(logits, [4, 10]), [0, 1, 2, 3], Uniform(4, 10)).Read());
+        Assert.Contains("DistillationLoss: student logits of shape (4, 10) holds NaN at row 1, column 3", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void DistillationLoss_InfinityInTargets_ThrowsNamingRowColumnAndShape()
     {
-        var targets = Uniform(4, 10);
+        using var scope = torch.NewDisposeScope();
+        var targets = Enumerable.Repeat(0.1f, 40).ToArray();
         targets[3 * 10 + 9] = float.PositiveInfinity;
         var error = Assert.Throws<NonFiniteException>(() =>
-            new DistillationLoss(2f, 1f).Compute(new Tensor(4, 10), [-1, -1, -1, -1], targets, new Tensor(0, 0)));
+            new DistillationLoss(2f, 1f).Terms(torch.zeros(4, 10), [-1, -1, -1, -1], TensorData.From(targets, [4, 10])).Read());
         Assert.Contains("soft targets p̄ of shape (4, 10) holds Infinity at row 3, column 9", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void CrossEntropy_NegativeInfinityInLogits_Throws()
     {
-        var logits = new Tensor(2, 3);
-        logits.Span[2] = float.NegativeInfinity;
-        var error = Assert.Throws<NonFiniteException>(() => new CrossEntropyLoss().Compute(logits, [0, 1], new Tensor(0, 0)));
+        using var scope = torch.NewDisposeScope();
+        var logits = new float[6];
+        logits[2] = float.NegativeInfinity;
+        var error = Assert.Throws<NonFiniteException>(() => new DistillationLoss(1f, 0f).Terms(TensorData.From(logits, [2, 3]), [0, 1], null).Read());
         Assert.Contains("row 0, column 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void KlDivergence_NaN_ThrowsNamingRowColumnAndShape()
+    public void TrainingStep_NaNInInputs_IsRefusedBeforeTheWeightsChange()
     {
-        var logQ = new float[6];
-        logQ[4] = float.NaN;
-        var error = Assert.Throws<NonFiniteException>(() => KlDivergence.BatchMean(logQ, Uniform(2, 3), 2, 3, []));
-        Assert.Contains("log q of shape (2, 3) holds NaN at row 1, column 1", error.Message, StringComparison.Ordinal);
+        using var model = Model.Create("mlp:4-3-2", seed: 1);
+        var step = new MultiTeacher.Core.Training.TrainingStep(model, MultiTeacher.Core.Optimizers.Optimizer.Create("adam", model, 0.1f), new DistillationLoss(1f, 0f));
+        var before = model.GetWeights();
+        using var scope = torch.NewDisposeScope();
+        var inputs = new float[8];
+        inputs[5] = float.NaN;
+
+        var error = Assert.Throws<NonFiniteException>(() => step.Run(TensorData.From(inputs, [2, 4]), [0, 1], null));
+
+        Assert.Contains("student logits of shape (2, 2) holds NaN at row 1", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, model.GetWeights());
     }
 
     [Fact]
@@ -146,30 +140,33 @@ public sealed class BadInputTests
     [InlineData(int.MaxValue)]
     public void Losses_LabelOutOfRange_ThrowNamingLabelAndRow(int label)
     {
-        var logits = new Tensor(3, 10);
+        using var scope = torch.NewDisposeScope();
+        var logits = torch.zeros(3, 10);
         int[] labels = [0, label, 1];
-        var supervised = Assert.Throws<ArgumentOutOfRangeException>(() => new CrossEntropyLoss().Compute(logits, labels, new Tensor(0, 0)));
-        Assert.Contains($"label {label} of row 1 is outside [0, 10)", supervised.Message, StringComparison.Ordinal);
-
         foreach (var alpha in new[] { 0f, 0.5f, 1f })
         {
             var distilled = Assert.Throws<ArgumentOutOfRangeException>(() =>
-                new DistillationLoss(2f, alpha).Compute(logits, labels, Uniform(3, 10), new Tensor(0, 0)));
-            Assert.Contains($"label {label} of row 1", distilled.Message, StringComparison.Ordinal);
+                new DistillationLoss(2f, alpha).Terms(logits, labels, Uniform(3, 10)));
+            Assert.Contains($"label {label} of row 1 is outside [0, 10)", distilled.Message, StringComparison.Ordinal);
         }
     }
 
     [Fact]
-    public void CrossEntropy_UnlabelledRow_Throws() =>
-        Assert.Throws<ArgumentException>(() => new CrossEntropyLoss().Compute(new Tensor(2, 3), [0, DistillationLoss.Unlabelled], new Tensor(0, 0)));
+    public void DistillationLoss_LabelsOrTargetsOfWrongShape_ThrowShapeMismatch()
+    {
+        using var scope = torch.NewDisposeScope();
+        var loss = new DistillationLoss(2f, 0.5f);
+        Assert.Throws<ShapeMismatchException>(() => loss.Terms(torch.zeros(3, 10), [0, 1], Uniform(3, 10)));
+        Assert.Throws<ShapeMismatchException>(() => loss.Terms(torch.zeros(3, 10), [0, 1, 2], Uniform(3, 9)));
+        Assert.Throws<ShapeMismatchException>(() => loss.Terms(torch.zeros(30), [0, 1, 2], Uniform(3, 10)));
+    }
 
     [Fact]
-    public void DistillationLoss_LabelsOrTargetsOfWrongLength_ThrowShapeMismatch()
+    public void DistillationLoss_AlphaWithoutTargets_SaysWhatIsMissing()
     {
-        var loss = new DistillationLoss(2f, 0.5f);
-        Assert.Throws<ShapeMismatchException>(() => loss.Compute(new Tensor(3, 10), [0, 1], Uniform(3, 10), new Tensor(0, 0)));
-        Assert.Throws<ShapeMismatchException>(() => loss.Compute(new Tensor(3, 10), [0, 1, 2], Uniform(3, 9), new Tensor(0, 0)));
-        Assert.Throws<ShapeMismatchException>(() => loss.Compute(new Tensor(30), [0, 1, 2], Uniform(3, 10), new Tensor(0, 0)));
+        using var scope = torch.NewDisposeScope();
+        var error = Assert.Throws<ArgumentException>(() => new DistillationLoss(2f, 0.5f).Terms(torch.zeros(3, 10), [0, 1, 2], null));
+        Assert.Contains("needs soft targets", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -184,5 +181,5 @@ public sealed class BadInputTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new DistillationLoss(temperature, alpha));
 
     /// <summary>Rows of a uniform distribution.</summary>
-    private static float[] Uniform(int rows, int classes) => Enumerable.Repeat(1f / classes, rows * classes).ToArray();
+    private static torch.Tensor Uniform(int rows, int classes) => torch.full(rows, classes, 1f / classes);
 }

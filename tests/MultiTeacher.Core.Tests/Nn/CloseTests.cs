@@ -1,4 +1,7 @@
-using MultiTeacher.Core.Layers;
+using MultiTeacher.Core.Losses;
+using MultiTeacher.Core.Models;
+using MultiTeacher.Core.Torch;
+using TorchSharp;
 using Xunit.Sdk;
 using static MultiTeacher.Core.Tests.Nn.Close;
 
@@ -46,20 +49,26 @@ public sealed class CloseTests
     }
 
     [Fact]
-    public void GoldenDense_DeliberatelyWrongReference_Fails()
+    public void GoldenDistillation_SlightlyWrongTemperature_Fails()
     {
-        // The real golden output with one element nudged by 1e-3: the layer's (correct) output must be rejected.
-        var g = GoldenFile.Load("dense");
-        var layer = new Dense(7, 5);
-        var parameters = LayerHarness.Bind(layer);
-        g["weight"].CopyTo(parameters.Value(parameters.Weight(layer)));
-        g["bias"].CopyTo(parameters.Value(parameters.Bias(layer)));
-        var output = layer.Forward(g.Tensor("x"), training: false).Span.ToArray();
-        var wrong = g["out"];
-        wrong[13] += 1e-3f;
+        // The golden gradient of T=2, α=0.5 against a loss computed at T=2.01: the comparison must reject it.
+        var g = GoldenFile.Load("distillation");
+        using var scope = torch.NewDisposeScope();
+        var zs = g.Tensor("zs").requires_grad_(true);
+        new DistillationLoss(2.01f, 0.5f).Terms(zs, g.Labels("labels.all"), g.Tensor("T2_a0.5.pbar")).Total.backward();
 
-        AssertClose(output, g["out"], 1e-5, 1e-4, "dense out");
-        var error = Assert.Throws<XunitException>(() => AssertClose(output, wrong, 1e-5, 1e-4, "dense out (wrong reference)", [4, 5]));
-        Assert.Contains("worst at index 13 [2, 3]", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<XunitException>(() => AssertClose(TensorData.ToArray(zs.grad!), g["T2_a0.5.all.dz"], 1e-6, 1e-5, "dz", [6, 10]));
+        Assert.Contains("dz: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GoldenInit_AnotherSeed_Fails()
+    {
+        var g = GoldenFile.Load("init");
+        const string Architecture = "cnn:8-16-32";
+        using var model = Model.Create(Architecture, ulong.Parse(g.Meta(Architecture), System.Globalization.CultureInfo.InvariantCulture) + 1);
+        var expected = model.Layout.SelectMany(p => g[$"{Architecture}.{p.Name}"]).ToArray();
+
+        Assert.Throws<XunitException>(() => AssertClose(model.GetWeights(), expected, 1e-6, 1e-5, "initial weights"));
     }
 }

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using MultiTeacher.Core.Checkpoints;
-using MultiTeacher.Core.Tensors;
+using MultiTeacher.Core.Torch;
+using TorchSharp;
 using MultiTeacher.Core.Tests.Data;
 
 namespace MultiTeacher.Core.Tests.Nn;
@@ -22,8 +23,8 @@ internal sealed class GoldenFile
 
     public int[] Shape(string name) => _file[name].Shape;
 
-    /// <summary>A tensor with the golden shape and a copy of the golden elements.</summary>
-    public Tensor Tensor(string name) => new(this[name], Shape(name));
+    /// <summary>A new torch tensor with the golden shape and a copy of the golden elements.</summary>
+    public torch.Tensor Tensor(string name) => TensorData.From(this[name], Array.ConvertAll(Shape(name), d => (long)d));
 
     /// <summary>A 1-element tensor's value.</summary>
     public float Scalar(string name) => _file[name].Data.Span[0];

@@ -11,28 +11,33 @@ namespace MultiTeacher.Core.Tests.Nn;
 /// </summary>
 internal static class GoldenFill
 {
-    public static void Fill(ParameterSet parameters)
+    public static void Fill(Model model)
     {
+        var weights = new float[model.ParameterCount];
+        var offset = 0;
         var fanIn = 0;
-        for (var t = 0; t < parameters.Parameters.Count; t++)
+        for (var t = 0; t < model.Layout.Count; t++)
         {
-            var parameter = parameters.Parameters[t];
+            var parameter = model.Layout[t];
             if (parameter.Name.EndsWith(".weight", StringComparison.Ordinal))
             {
                 fanIn = parameter.Length / parameter.Shape[0];
             }
 
             var bound = (float)(1.0 / Math.Sqrt(fanIn));
-            var values = parameters.Value(parameter);
-            for (var i = 0; i < values.Length; i++)
+            for (var i = 0; i < parameter.Length; i++)
             {
                 var z = unchecked((ulong)(1000 + t) + (ulong)(i + 1) * 0x9E3779B97F4A7C15UL);
                 z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
                 z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
                 z ^= z >> 31;
                 var unit = (float)(z >> 40) * (1f / (1 << 23)) - 1f;
-                values[i] = unit * bound;
+                weights[offset + i] = unit * bound;
             }
+
+            offset += parameter.Length;
         }
+
+        model.SetWeights(weights);
     }
 }

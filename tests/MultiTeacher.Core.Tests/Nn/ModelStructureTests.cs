@@ -1,5 +1,7 @@
 using System.Text.Json;
 using MultiTeacher.Core.Models;
+using MultiTeacher.Core.Torch;
+using TorchSharp;
 
 namespace MultiTeacher.Core.Tests.Nn;
 
@@ -14,9 +16,9 @@ public sealed class ModelStructureTests
     [InlineData("mlp:784-64-10?dropout=0.2", 50_890)]
     public void Create_KnownArchitecture_HasPyTorchsParameterCount(string architecture, int count)
     {
-        var model = Model.Create(architecture, seed: 1);
-        Assert.Equal(count, model.Parameters.Count);
-        Assert.Equal(count, model.Parameters.Gradients.Length);
+        using var model = Model.Create(architecture, seed: 1);
+        Assert.Equal(count, model.ParameterCount);
+        Assert.Equal(count, model.GetWeights().Length);
         Assert.Equal(count.ToString(System.Globalization.CultureInfo.InvariantCulture), GoldenFile.Load("cnn").Meta($"params.{architecture}"));
     }
 
@@ -30,40 +32,32 @@ public sealed class ModelStructureTests
     {
         // Written by generate_golden.py from multiteacher_torch.build(arch).state_dict().
         var layout = JsonSerializer.Deserialize<JsonElement[][]>(GoldenFile.Load("cnn").Meta($"state_dict.{architecture}"))!;
-        var model = Model.Create(architecture, seed: 1);
-        Assert.Equal(layout.Select(e => e[0].GetString()), model.Parameters.Parameters.Select(p => p.Name));
-        Assert.Equal(layout.Select(e => e[1].Deserialize<int[]>()!), model.Parameters.Parameters.Select(p => p.Shape));
-
-        // The parameters tile the buffer in state_dict order, without gaps.
-        var offset = 0;
-        foreach (var parameter in model.Parameters.Parameters)
-        {
-            Assert.Equal(offset, parameter.Offset);
-            offset += parameter.Length;
-        }
-
-        Assert.Equal(model.Parameters.Count, offset);
+        using var model = Model.Create(architecture, seed: 1);
+        Assert.Equal(layout.Select(e => e[0].GetString()), model.Layout.Select(p => p.Name));
+        Assert.Equal(layout.Select(e => e[1].Deserialize<int[]>()!), model.Layout.Select(p => p.Shape));
+        // The torch module's own state_dict has the same keys in the same order: no renaming anywhere.
+        Assert.Equal(layout.Select(e => e[0].GetString()), model.state_dict().Keys);
     }
 
     [Fact]
     public void Create_Cnn_LayersAreTheIssuesSequence()
     {
-        var model = Model.Create("cnn:32-64-128", seed: 1);
+        using var model = Model.Create("cnn:32-64-128", seed: 1);
         Assert.Equal(
-            ["0: Conv2d(1→32, 3×3, padding=0)", "1: ReLU", "2: MaxPool2d(2)", "3: Conv2d(32→64, 3×3, padding=0)", "4: ReLU",
-             "5: MaxPool2d(2)", "6: Flatten(64, 5, 5)", "7: Dense(1600→128)", "8: ReLU", "9: Dense(128→10)"],
-            model.Layers.Select(l => l.ToString()));
+            ["0: Conv2d(1→32, 3×3)", "1: ReLU", "2: MaxPool2d(2)", "3: Conv2d(32→64, 3×3)", "4: ReLU",
+             "5: MaxPool2d(2)", "6: Flatten(64, 5, 5)", "7: Linear(1600→128)", "8: ReLU", "9: Linear(128→10)"],
+            model.LayerDescriptions);
         Assert.Equal(["0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias"],
-            model.Parameters.Parameters.Select(p => p.Name));
+            model.Layout.Select(p => p.Name));
     }
 
     [Fact]
     public void Create_MlpWithDropout_SkipsDropoutIndicesInNames()
     {
-        var model = Model.Create("mlp:784-1200-1200-10?dropout=0.2", seed: 1);
-        Assert.Equal(["0: Dense(784→1200)", "1: ReLU", "2: Dropout(p=0.2)", "3: Dense(1200→1200)", "4: ReLU", "5: Dropout(p=0.2)", "6: Dense(1200→10)"],
-            model.Layers.Select(l => l.ToString()));
-        Assert.Equal(["0.weight", "0.bias", "3.weight", "3.bias", "6.weight", "6.bias"], model.Parameters.Parameters.Select(p => p.Name));
+        using var model = Model.Create("mlp:784-1200-1200-10?dropout=0.2", seed: 1);
+        Assert.Equal(["0: Linear(784→1200)", "1: ReLU", "2: Dropout(p=0.2)", "3: Linear(1200→1200)", "4: ReLU", "5: Dropout(p=0.2)", "6: Linear(1200→10)"],
+            model.LayerDescriptions);
+        Assert.Equal(["0.weight", "0.bias", "3.weight", "3.bias", "6.weight", "6.bias"], model.Layout.Select(p => p.Name));
     }
 
     [Theory]
@@ -71,9 +65,11 @@ public sealed class ModelStructureTests
     [InlineData("mlp:784-1200-1200-10")]
     public void Create_Initialization_UniformWithinOneOverSqrtFanIn(string architecture)
     {
-        var model = Model.Create(architecture, seed: 3);
+        using var model = Model.Create(architecture, seed: 3);
+        var all = model.GetWeights();
+        var offset = 0;
         var fanIn = 0;
-        foreach (var parameter in model.Parameters.Parameters)
+        foreach (var parameter in model.Layout)
         {
             if (parameter.Name.EndsWith(".weight", StringComparison.Ordinal))
             {
@@ -81,7 +77,8 @@ public sealed class ModelStructureTests
             }
 
             var bound = 1 / Math.Sqrt(fanIn);
-            var values = model.Parameters.Value(parameter).ToArray();
+            var values = all.AsSpan(offset, parameter.Length).ToArray();
+            offset += parameter.Length;
             Assert.All(values, v => Assert.InRange(Math.Abs(v), 0, bound));
 
             // U(−b, b): mean 0 and variance b²/3, to within a few standard errors; the extremes come near ±b.
@@ -100,20 +97,32 @@ public sealed class ModelStructureTests
     [Fact]
     public void Create_SameSeed_SameParameters_OtherSeed_OtherParameters()
     {
-        var first = Model.Create("cnn:32-64-128", seed: 42).Parameters.Values;
-        var again = Model.Create("cnn:32-64-128", seed: 42).Parameters.Values;
-        var other = Model.Create("cnn:32-64-128", seed: 43).Parameters.Values;
+        var first = Model.Create("cnn:32-64-128", seed: 42).GetWeights();
+        var again = Model.Create("cnn:32-64-128", seed: 42).GetWeights();
+        var other = Model.Create("cnn:32-64-128", seed: 43).GetWeights();
         Assert.Equal(first, again);
         Assert.True(first.Zip(other).Count(p => p.First == p.Second) < first.Length / 1000);
     }
 
     [Fact]
-    public void Create_DropoutModelsWithSameSeed_DrawTheSameMasks()
+    public void Create_DropoutModelsWithSameSeed_DrawTheSameMasks_WhateverOtherModelsDraw()
     {
-        var input = new Tensors.Tensor(Enumerable.Repeat(1f, 4 * 784).ToArray(), 4, 784);
-        var a = Model.Create("mlp:784-64-10?dropout=0.5", seed: 9);
-        var b = Model.Create("mlp:784-64-10?dropout=0.5", seed: 9);
-        Assert.Equal(a.Forward(input, training: true).Span.ToArray(), b.Forward(input, training: true).Span.ToArray());
-        Assert.Equal(a.Forward(input, training: false).Span.ToArray(), b.Forward(input, training: false).Span.ToArray());
+        using var scope = torch.NewDisposeScope();
+        var input = torch.ones(4, 784);
+        using var a = Model.Create("mlp:784-64-10?dropout=0.5", seed: 9);
+        using var b = Model.Create("mlp:784-64-10?dropout=0.5", seed: 9);
+        using var other = Model.Create("mlp:784-64-10?dropout=0.5", seed: 9);
+        a.train();
+        b.train();
+        other.train();
+        var first = TensorData.ToArray(a.forward(input));
+        // Another model drawing masks in between (another actor, another thread) does not move b's masks.
+        other.forward(input);
+        torch.manual_seed(123);
+        Assert.Equal(first, TensorData.ToArray(b.forward(input)));
+        Assert.NotEqual(first, TensorData.ToArray(a.forward(input)));
+        a.eval();
+        b.eval();
+        Assert.Equal(TensorData.ToArray(a.forward(input)), TensorData.ToArray(b.forward(input)));
     }
 }

@@ -19,8 +19,8 @@ public sealed class CodistillationPeerTests : ActorTestKit
         // p2 is a stand-in whose checkpoints of steps 4 and 8 are already in the hub, and that stops: the real peers
         // join late (they receive only its newest), hold step 8, and must go on without it.
         var p2 = Sys.ActorOf(Props.Create(() => new Silent()));
-        hub.Tell(new Checkpoint("p2", 1, 4, PeerFixtures.Arch, (float[])Model.Create(PeerFixtures.Arch, 7).Parameters.Values.Clone(), new Dictionary<string, double>()));
-        hub.Tell(new Checkpoint("p2", 2, 8, PeerFixtures.Arch, (float[])Model.Create(PeerFixtures.Arch, 8).Parameters.Values.Clone(), new Dictionary<string, double>()));
+        hub.Tell(new Checkpoint("p2", 1, 4, PeerFixtures.Arch, Model.Create(PeerFixtures.Arch, 7).GetWeights(), new Dictionary<string, double>()));
+        hub.Tell(new Checkpoint("p2", 2, 8, PeerFixtures.Arch, Model.Create(PeerFixtures.Arch, 8).GetWeights(), new Dictionary<string, double>()));
         var partitions = PeerPartitions.Create(PeerFixtures.Train.Count, 2, Partitioning.Disjoint);
         var peers = new Dictionary<string, IActorRef> { ["p2"] = p2 };
         for (var k = 0; k < 2; k++)
@@ -63,14 +63,14 @@ public sealed class CodistillationPeerTests : ActorTestKit
         string[] ids = ["p0", "p1"];
         foreach (var version in new long[] { 3, 5 })
         {
-            hub.Tell(new Checkpoint("p1", version, 0, PeerFixtures.Arch, (float[])Model.Create(PeerFixtures.Arch, (ulong)version).Parameters.Values.Clone(), new Dictionary<string, double>()));
+            hub.Tell(new Checkpoint("p1", version, 0, PeerFixtures.Arch, Model.Create(PeerFixtures.Arch, (ulong)version).GetWeights(), new Dictionary<string, double>()));
         }
 
         var setup = new PeerSetup("run", "p0", Model.Create(PeerFixtures.Arch, 1), PeerFixtures.Train, Enumerable.Range(0, 320).ToArray(), settings, ids, hub, monitor);
         var peer = Sys.ActorOf(CodistillationPeer.Props(setup));
         var stats = await UntilReceived(peer, 1);
 
-        peer.Tell(new Checkpoint("p1", 4, 0, PeerFixtures.Arch, (float[])Model.Create(PeerFixtures.Arch, 4).Parameters.Values.Clone(), new Dictionary<string, double>()));
+        peer.Tell(new Checkpoint("p1", 4, 0, PeerFixtures.Arch, Model.Create(PeerFixtures.Arch, 4).GetWeights(), new Dictionary<string, double>()));
         peer.Tell(new StartPeer(new Dictionary<string, IActorRef>()));
         var report = (await monitor.FishForMessageAsync<PeerFinished>(_ => true, s_runTimeout)).Report;
 

@@ -21,10 +21,10 @@ public sealed class TeacherHotSwapTests : ActorTestKit
         var shards = planner.ForEpoch(0).Shards;
 
         teacher.Tell(new ShardRequest("run", shards[0], 0));
-        teacher.Tell(new Checkpoint("t", 3, 300, Arch, (float[])replacement.Parameters.Values.Clone(), new Dictionary<string, double>()));
+        teacher.Tell(new Checkpoint("t", 3, 300, Arch, replacement.GetWeights(), new Dictionary<string, double>()));
         teacher.Tell(new ShardRequest("run", shards[1], 1));
-        teacher.Tell(new Checkpoint("t", 2, 200, Arch, (float[])Model.Create(Arch, 9).Parameters.Values.Clone(), new Dictionary<string, double>()));
-        teacher.Tell(new Checkpoint("other", 7, 700, Arch, (float[])Model.Create(Arch, 9).Parameters.Values.Clone(), new Dictionary<string, double>()));
+        teacher.Tell(new Checkpoint("t", 2, 200, Arch, Model.Create(Arch, 9).GetWeights(), new Dictionary<string, double>()));
+        teacher.Tell(new Checkpoint("other", 7, 700, Arch, Model.Create(Arch, 9).GetWeights(), new Dictionary<string, double>()));
         teacher.Tell(new ShardRequest("run", shards[2], 2));
 
         var before = await aggregator.ExpectMsgAsync<TeacherOutput>();

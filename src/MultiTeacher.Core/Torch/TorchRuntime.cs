@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using TorchSharp;
+
+namespace MultiTeacher.Core.Torch;
+
+/// <summary>
+/// The one place that loads LibTorch, sets its intra-op threads and holds the device every tensor and module goes to
+/// (<c>multiteacher.device</c>: <c>cpu</c>, the default, or <c>cuda</c>).
+/// </summary>
+public static partial class TorchRuntime
+{
+    /// <summary>Turns an idle OpenMP worker spins before it sleeps, unless the user set <c>GOMP_SPINCOUNT</c> or <c>OMP_WAIT_POLICY</c>.</summary>
+    public const string SpinCount = "2000";
+
+    private static readonly Lock s_lock = new();
+    private static bool s_loaded;
+    private static string s_deviceName = "cpu";
+    private static torch.Device? s_device;
+
+    /// <summary>
+    /// Loads LibTorch, or throws <see cref="TorchUnavailableException"/> naming the library and the version that is
+    /// missing (rather than TorchSharp's own message, which blames a missing package even when a system library is too
+    /// old).
+    /// </summary>
+    public static void EnsureLoaded()
+    {
+        lock (s_lock)
+        {
+            if (s_loaded)
+            {
+                return;
+            }
+
+            TuneNativeLibraries();
+            Probe();
+            try
+            {
+                _ = torch.get_num_threads();
+            }
+            catch (TypeInitializationException e)
+            {
+                throw new TorchUnavailableException($"LibTorch could not be initialised: {(e.InnerException ?? e).Message.Split('\n')[0]}", e);
+            }
+
+            s_loaded = true;
+        }
+    }
+
+    /// <summary>The device name in use: <c>cpu</c> or <c>cuda</c>.</summary>
+    public static string DeviceName
+    {
+        get
+        {
+            lock (s_lock)
+            {
+                return s_deviceName;
+            }
+        }
+    }
+
+    /// <summary>The device every model and tensor is placed on.</summary>
+    public static torch.Device Device
+    {
+        get
+        {
+            EnsureLoaded();
+            lock (s_lock)
+            {
+                return s_device ??= new torch.Device(s_deviceName);
+            }
+        }
+    }
+
+    /// <summary>Intra-op threads of LibTorch (<c>torch.set_num_threads</c>).</summary>
+    public static int Threads
+    {
+        get
+        {
+            EnsureLoaded();
+            return torch.get_num_threads();
+        }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            EnsureLoaded();
+            torch.set_num_threads(value);
+        }
+    }
+
+    /// <summary>Chooses the device: <c>cpu</c>, or <c>cuda</c> (refused, saying why, when CUDA is not available).</summary>
+    public static void UseDevice(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var normalized = name.Trim().ToLowerInvariant();
+        if (normalized is not ("cpu" or "cuda"))
+        {
+            throw new ArgumentException($"multiteacher.device = '{name}': expected cpu or cuda");
+        }
+
+        EnsureLoaded();
+        if (normalized == "cuda" && !torch.cuda.is_available())
+        {
+            throw new TorchUnavailableException(
+                "multiteacher.device = cuda, but CUDA is not available: this build runs LibTorch for the CPU (TorchSharp-cpu) " +
+                "or the machine has no usable GPU; use multiteacher.device = cpu");
+        }
+
+        lock (s_lock)
+        {
+            s_deviceName = normalized;
+            s_device = new torch.Device(normalized);
+        }
+    }
+
+    /// <summary>What TorchSharp and LibTorch this is, for reports: for example <c>TorchSharp 0.107.0, LibTorch 2.10.0</c>.</summary>
+    public static string Describe() =>
+        string.Create(CultureInfo.InvariantCulture, $"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)}, LibTorch {torch.__version__.TrimEnd('0').TrimEnd('.')}");
+
+    /// <summary>
+    /// Two settings of LibTorch's native libraries, made in the native environment before LibTorch is loaded (.NET's own
+    /// environment block is not what they read), each only when the user has not chosen:
+    /// <list type="bullet">
+    /// <item>OpenMP workers spin for a long while (libgomp: 300,000 turns) when they wait for work; on a machine whose
+    /// cores are busy with other processes (a shared 2-core box, test projects running side by side) the spinning
+    /// threads take the cores from the working ones and training got ten times slower here. Sleeping at once instead
+    /// (<c>OMP_WAIT_POLICY=PASSIVE</c>) halves the cnn's inference on a quiet machine, since every parallel region then
+    /// wakes its workers. A short spin, <c>GOMP_SPINCOUNT=2000</c>, kept both: within 1% of sleeping under load, and
+    /// 10–100% faster than it on a quiet machine.</item>
+    /// <item>The MKL inside LibTorch runs its slow generic kernels on AMD processors; on one with AVX2 it is allowed
+    /// its AVX2 kernels (<c>MKL_ENABLE_INSTRUCTIONS=AVX2</c>; a 1200×1200 layer ran 1.7 times faster here). Intel
+    /// processors keep MKL's own choice.</item>
+    /// </list>
+    /// </summary>
+    private static void TuneNativeLibraries()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null && Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is null)
+        {
+            _ = SetEnvironment("GOMP_SPINCOUNT", SpinCount, 0);
+        }
+
+        if (Environment.GetEnvironmentVariable("MKL_ENABLE_INSTRUCTIONS") is null && AmdWithAvx2())
+        {
+            _ = SetEnvironment("MKL_ENABLE_INSTRUCTIONS", "AVX2", 0);
+        }
+    }
+
+    private static bool AmdWithAvx2()
+    {
+        try
+        {
+            var lines = File.ReadLines("/proc/cpuinfo").Take(64).ToList();
+            var vendor = lines.FirstOrDefault(l => l.StartsWith("vendor_id", StringComparison.Ordinal)) ?? "";
+            var flags = (lines.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal)) ?? "").Split(' ');
+            return vendor.Contains("AuthenticAMD", StringComparison.Ordinal) && flags.Contains("avx2") && flags.Contains("fma");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnvironment(string name, string value, int overwrite);
+
+    private static void Probe()
+    {
+        var directory = Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? AppContext.BaseDirectory;
+        var candidates = new[]
+        {
+            Path.Combine(directory, "libLibTorchSharp.so"),
+            Path.Combine(directory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"),
+        };
+        var library = candidates.FirstOrDefault(File.Exists);
+        if (library is null || !OperatingSystem.IsLinux())
+        {
+            return; // not a Linux build output: TorchSharp's own loader decides
+        }
+
+        try
+        {
+            NativeLibrary.Load(library);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new TorchUnavailableException(Explain(library, e.Message), e);
+        }
+    }
+
+    /// <summary>Turns the dynamic loader's message into one line that names what is missing.</summary>
+    internal static string Explain(string library, string loaderMessage)
+    {
+        var version = MissingVersion().Match(loaderMessage);
+        if (version.Success)
+        {
+            var provider = Path.GetFileName(version.Groups["provider"].Value);
+            var patched = version.Groups["version"].Value == "GLIBCXX_3.4.32"
+                ? " The build marks that need weak in its copy (Directory.Build.targets); rebuild with ./mt build, or install a libstdc++ of GCC 13 or newer."
+                : "";
+            return $"LibTorch cannot be loaded: {Path.GetFileName(version.Groups["requirer"].Value)} needs {version.Groups["version"].Value} " +
+                $"of {provider}, and this system's {provider} does not have it.{patched}";
+        }
+
+        var missing = MissingFile().Match(loaderMessage);
+        if (missing.Success)
+        {
+            return $"LibTorch cannot be loaded: {missing.Groups["file"].Value} is missing (needed by {Path.GetFileName(library)}); " +
+                "rebuild with ./mt build so the TorchSharp-cpu natives are copied beside it.";
+        }
+
+        return $"LibTorch cannot be loaded from {library}: {loaderMessage.Split('\n')[0]}";
+    }
+
+    [GeneratedRegex(@"(?<provider>\S+): version `(?<version>[^']+)' not found \(required by (?<requirer>[^)]+)\)")]
+    private static partial Regex MissingVersion();
+
+    [GeneratedRegex(@"(?<file>lib[\w.+-]+\.so[\w.]*): cannot open shared object file")]
+    private static partial Regex MissingFile();
+}
