@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Akka.TestKit;
+using MultiTeacher.Configuration;
 
 namespace MultiTeacher.Distillation.Tests;
 
@@ -11,15 +12,18 @@ namespace MultiTeacher.Distillation.Tests;
 /// </summary>
 public abstract class ActorTestKit() : Akka.TestKit.Xunit2.TestKit(TestConfig)
 {
-    /// <summary>serialize-messages and serialize-creators on, over the product's defaults (Hyperion for every message).</summary>
+    /// <summary>serialize-messages and serialize-creators on, over the product's built-in
+    /// defaults (the akka block of the embedded reference.conf: Hyperion for every message), without the machine's MT_ variables.</summary>
     public static Config Serialized { get; } = ConfigurationFactory.ParseString("""
         akka.actor.serialize-messages = on
         akka.actor.serialize-creators = on
-        """).WithFallback(ActorSystems.Defaults);
+        """).WithFallback(MultiTeacherConfiguration.Load(null, [], new Dictionary<string, string>()).Config);
 
     /// <summary><see cref="Serialized"/> with virtual time.</summary>
     public static Config TestConfig { get; } = ConfigurationFactory.ParseString("""
         akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+        # The product's config names its own loggers; EventFilter needs the TestKit's.
+        akka.loggers = ["Akka.TestKit.TestEventListener, Akka.TestKit"]
         """).WithFallback(Serialized);
 
     /// <summary>The system's scheduler: <see cref="TestScheduler.Advance"/> moves virtual time on.</summary>

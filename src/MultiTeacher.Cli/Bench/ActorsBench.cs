@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Configuration;
-using MultiTeacher.Distillation;
+using MultiTeacher.Cli.Commands;
 
 namespace MultiTeacher.Cli.Bench;
 
@@ -33,8 +33,9 @@ internal static partial class ActorsBench
     private static async Task<int> RunAsync(bool json, double seconds)
     {
         var budget = TimeSpan.FromSeconds(seconds);
-        var off = ActorSystems.Create("bench-plain");
-        var on = ActorSystems.Create("bench-serialized", ConfigurationFactory.ParseString("akka.actor.serialize-messages = on"));
+        var config = CliConfiguration.Load().Config;
+        var off = ActorSystem.Create("bench-plain", config);
+        var on = ActorSystem.Create("bench-serialized", ConfigurationFactory.ParseString("akka.actor.serialize-messages = on").WithFallback(config));
         try
         {
             var systems = new[] { (Serialized: false, System: off), (Serialized: true, System: on) };

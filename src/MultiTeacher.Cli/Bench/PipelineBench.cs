@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Akka.Configuration;
 using MultiTeacher.Cli.Commands;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
@@ -48,13 +49,14 @@ internal static class PipelineBench
         }
 
         TorchRuntime.Threads = threads;
+        var akka = CliConfiguration.Load().Config;
         var train = DatasetCatalog.Load(dataDirectory, "train").FirstRows(rows);
         var tables = Enumerable.Range(0, Teachers).Select(t => SyntheticLogits(train, (ulong)t + 1)).ToList();
         var settings = new DistillationSettings { Epochs = 1, Seed = 1 };
 
         // Warm-up (JIT, thread pool, caches), then rounds in alternating order.
         var (_, direct) = Direct(train, tables, settings);
-        var (_, actors) = await ActorsAsync(train, tables, settings, cancellationToken).ConfigureAwait(false);
+        var (_, actors) = await ActorsAsync(train, tables, settings, akka, cancellationToken).ConfigureAwait(false);
         var identical = direct.GetWeights().AsSpan().SequenceEqual(actors.GetWeights());
         var measured = new List<(double Direct, double Actors)>();
         for (var round = 0; round < rounds; round++)
@@ -64,11 +66,11 @@ internal static class PipelineBench
             if (round % 2 == 0)
             {
                 (directTime, _) = Direct(train, tables, settings);
-                (actorsTime, _) = await ActorsAsync(train, tables, settings, cancellationToken).ConfigureAwait(false);
+                (actorsTime, _) = await ActorsAsync(train, tables, settings, akka, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                (actorsTime, _) = await ActorsAsync(train, tables, settings, cancellationToken).ConfigureAwait(false);
+                (actorsTime, _) = await ActorsAsync(train, tables, settings, akka, cancellationToken).ConfigureAwait(false);
                 (directTime, _) = Direct(train, tables, settings);
             }
 
@@ -108,13 +110,13 @@ internal static class PipelineBench
         return (Stopwatch.GetElapsedTime(start), student);
     }
 
-    private static async Task<(TimeSpan Elapsed, Model Student)> ActorsAsync(Dataset train, IReadOnlyList<LogitTable> tables, DistillationSettings settings,
+    private static async Task<(TimeSpan Elapsed, Model Student)> ActorsAsync(Dataset train, IReadOnlyList<LogitTable> tables, DistillationSettings settings, Config akka,
         CancellationToken cancellationToken)
     {
         var student = Model.Create(Student, (ulong)settings.Seed);
         var teachers = tables.Select((table, i) => new PipelineTeacher($"t{i}", new CachedLogitSource(table))).ToList();
         var start = Stopwatch.GetTimestamp();
-        await DistillationPipeline.RunAsync(new PipelineRequest("bench", teachers, student, train, train.Labels, settings), cancellationToken: cancellationToken)
+        await DistillationPipeline.RunAsync(new PipelineRequest("bench", teachers, student, train, train.Labels, settings), akka, cancellationToken)
             .ConfigureAwait(false);
         return (Stopwatch.GetElapsedTime(start), student);
     }

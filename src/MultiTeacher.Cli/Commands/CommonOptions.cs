@@ -31,12 +31,7 @@ internal static class CommonOptions
     /// </summary>
     public static void ApplyThreads(int? threads, LoadedConfiguration? config = null)
     {
-        if (config is null)
-        {
-            var file = Path.Combine(RepositoryRoot.Find(), MultiTeacherConfiguration.DefaultFileName);
-            config = MultiTeacherConfiguration.Load(File.Exists(file) ? file : null, []);
-        }
-
+        config ??= CliConfiguration.Load();
         threads ??= config.Root.GetInt("multiteacher.threads");
         if (threads < 1)
         {

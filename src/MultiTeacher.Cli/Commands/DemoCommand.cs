@@ -25,12 +25,13 @@ internal static class DemoCommand
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
-            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var config = CliConfiguration.Load();
+            CommonOptions.ApplyThreads(parse.GetValue(threads), config);
             var root = RepositoryRoot.Find();
             var outDir = parse.GetValue(output) ?? RunFolder.New(root);
             var plan = parse.GetValue(quick) ? DemoPlan.Quick : DemoPlan.Full;
             var summary = await RunProgress.RunAsync(progress =>
-                DemoRunner.RunAsync(plan, parse.GetValue(data), parse.GetValue(models) ?? Path.Combine(root, "models"), outDir, progress, token)).ConfigureAwait(false);
+                DemoRunner.RunAsync(plan, parse.GetValue(data), parse.GetValue(models) ?? Path.Combine(root, "models"), outDir, progress, config.Config, token)).ConfigureAwait(false);
             SummaryTable.Write(summary, outDir);
             return 0;
         }, token));

@@ -33,7 +33,7 @@ internal static class DistillCommand
             }
 
             var outDir = parse.GetValue(output) ?? RunFolder.New(RepositoryRoot.Find());
-            var summary = await RunProgress.RunAsync(progress => DistillRunner.RunAsync(request, parse.GetValue(data), outDir, progress, token)).ConfigureAwait(false);
+            var summary = await RunProgress.RunAsync(progress => DistillRunner.RunAsync(request, parse.GetValue(data), outDir, progress, tree.Config, token)).ConfigureAwait(false);
             SummaryTable.Write(summary, outDir);
             return 0;
         }, token));

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MultiTeacher.Cli.Terminal;
-using MultiTeacher.Configuration;
 using MultiTeacher.Core.Torch;
 using MultiTeacher.Distillation.Online;
 
@@ -31,10 +30,9 @@ internal static class OnlineCommand
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
             var root = RepositoryRoot.Find();
-            var file = parse.GetValue(config) ?? Path.Combine(root, MultiTeacherConfiguration.DefaultFileName);
-            var tree = MultiTeacherConfiguration.Load(File.Exists(file) || parse.GetValue(config) is not null ? file : null, parse.GetValue(set) ?? []);
+            var tree = CliConfiguration.Load(parse.GetValue(config), parse.GetValue(set));
             CommonOptions.ApplyThreads(parse.GetValue(threads), tree);
-            var request = OnlineConfig.Read(tree, Path.GetDirectoryName(Path.GetFullPath(file))!);
+            var request = OnlineConfig.Read(tree, tree.File is { } file ? Path.GetDirectoryName(Path.GetFullPath(file))! : root);
             if (parse.GetValue(peers) is { } k)
             {
                 request = request with { Settings = request.Settings with { Peers = k } };
@@ -58,7 +56,7 @@ internal static class OnlineCommand
             // The peers train in parallel, one actor each: share the core's threads between them.
             TorchRuntime.Threads = Math.Max(1, TorchRuntime.Threads / request.Settings.Peers);
             var outDir = parse.GetValue(output) ?? RunFolder.New(root);
-            var summary = await RunProgress.RunAsync(progress => OnlineExperiment.RunAsync(request, parse.GetValue(data), outDir, progress, token)).ConfigureAwait(false);
+            var summary = await RunProgress.RunAsync(progress => OnlineExperiment.RunAsync(request, parse.GetValue(data), outDir, progress, tree.Config, token)).ConfigureAwait(false);
             OnlineSummaryTable.Write(summary, outDir);
             return 0;
         }, token));

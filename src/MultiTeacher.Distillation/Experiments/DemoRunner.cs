@@ -23,7 +23,7 @@ public static class DemoRunner
     /// distilled students (null: the actor pipeline in this process, its ActorSystem configured by <paramref name="akka"/>).
     /// </summary>
     public static async Task<RunSummary> RunAsync(DemoPlan plan, string? dataDirectory, string modelsDirectory, string outDirectory,
-        IRunProgress progress, CancellationToken cancellationToken, DistilledStudentRunner? distill = null, Config? akka = null)
+        IRunProgress progress, Config akka, CancellationToken cancellationToken, DistilledStudentRunner? distill = null)
     {
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(Path.Combine(outDirectory, "students"));
@@ -109,12 +109,12 @@ public static class DemoRunner
     }
 
     // The actor pipeline in this process, on the split and teacher passes the demo already holds.
-    private static DistilledStudentRunner InProcess(TrainValidationSplit split, Dataset test, IReadOnlyList<(string Id, LogitTable Logits)> teachers, Config? akka) =>
+    private static DistilledStudentRunner InProcess(TrainValidationSplit split, Dataset test, IReadOnlyList<(string Id, LogitTable Logits)> teachers, Config akka) =>
         async (request, progress, cancellationToken) =>
         {
             var labels = request.Settings.Labels.IsAll ? split.Train.Labels : request.Settings.Labels.Apply(split.Train, request.Settings.Seed);
             var (model, summary, pipeline) = await StudentRuns.DistilledAsync(request.Student, request.Settings.Seed, split.Train, labels, teachers,
-                request.Settings, split.Validation, test, progress, cancellationToken, akka: akka).ConfigureAwait(false);
+                request.Settings, split.Validation, test, progress, akka, cancellationToken).ConfigureAwait(false);
             return new DistilledStudent(model, summary, pipeline.Shards, null);
         };
 

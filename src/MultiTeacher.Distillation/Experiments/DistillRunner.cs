@@ -21,7 +21,7 @@ public static class DistillRunner
     /// <paramref name="akka"/> configures the pipeline's ActorSystem.
     /// </summary>
     public static async Task<RunSummary> RunAsync(DistillRequest request, string? dataDirectory, string outDirectory, IRunProgress progress,
-        CancellationToken cancellationToken, Config? akka = null)
+        Config akka, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var run = PreparedRun.Create(request, dataDirectory, progress, cancellationToken);
@@ -30,7 +30,7 @@ public static class DistillRunner
         Directory.CreateDirectory(Path.Combine(outDirectory, "students"));
         var checkpoint = Path.Combine(outDirectory, "students", "student.safetensors");
         var (model, summary, pipeline) = await StudentRuns.DistilledAsync(request.Student, request.Settings.Seed, run.Train, run.Labels,
-            teachers.Select(t => (t.Id, t.Train!)).ToList(), request.Settings, run.Validation, run.Test, progress, cancellationToken, checkpoint, akka)
+            teachers.Select(t => (t.Id, t.Train!)).ToList(), request.Settings, run.Validation, run.Test, progress, akka, cancellationToken, checkpoint)
             .ConfigureAwait(false);
         ModelCheckpoint.Save(model, checkpoint, new Dictionary<string, string>
         {

@@ -39,7 +39,7 @@ public static class StudentRuns
     /// </summary>
     public static async Task<(Model Model, StudentSummary Summary, PipelineResult Pipeline)> DistilledAsync(string arch, long seed, Dataset train,
         int[] labels, IReadOnlyList<(string Id, LogitTable Logits)> teachers, DistillationSettings settings, Dataset validation, Dataset test,
-        IRunProgress progress, CancellationToken cancellationToken, string? checkpointPath = null, Config? akka = null)
+        IRunProgress progress, Config akka, CancellationToken cancellationToken, string? checkpointPath = null)
     {
         var model = Model.Create(arch, (ulong)seed);
         var labelled = labels.Count(l => l >= 0);

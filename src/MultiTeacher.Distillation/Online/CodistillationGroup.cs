@@ -13,12 +13,12 @@ public static class CodistillationGroup
 {
     /// <summary>
     /// Trains the group and returns what every peer did. <paramref name="akka"/> configures the ActorSystem (the
-    /// <c>akka { }</c> block of cluster.hocon) over <see cref="ActorSystems.Defaults"/>.
+    /// <c>akka { }</c> block of cluster.hocon as the configuration loader resolved it).
     /// </summary>
-    public static async Task<GroupResult> RunAsync(GroupRequest request, Config? akka = null, CancellationToken cancellationToken = default)
+    public static async Task<GroupResult> RunAsync(GroupRequest request, Config akka, CancellationToken cancellationToken = default)
     {
         Check(request);
-        var system = ActorSystems.Create("online", akka);
+        var system = ActorSystem.Create("online", akka);
         try
         {
             return await RunAsync(request, system, cancellationToken).ConfigureAwait(false);

@@ -28,7 +28,7 @@ public static class OnlineExperiment
     /// <paramref name="akka"/> configures the groups' ActorSystems (the <c>akka { }</c> block of cluster.hocon).
     /// </summary>
     public static async Task<OnlineSummary> RunAsync(OnlineRequest request, string? dataDirectory, string outDirectory, IRunProgress progress,
-        CancellationToken cancellationToken, Config? akka = null)
+        Config akka, CancellationToken cancellationToken)
     {
         request.Settings.Validate();
         if (request.Seeds.Count == 0)

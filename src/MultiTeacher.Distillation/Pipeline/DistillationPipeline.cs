@@ -12,13 +12,13 @@ public static class DistillationPipeline
 {
     /// <summary>
     /// Trains <see cref="PipelineRequest.Student"/> and returns the run's counters. <paramref name="akka"/> configures
-    /// the ActorSystem (the <c>akka { }</c> block of cluster.hocon) over <see cref="ActorSystems.Defaults"/>.
+    /// the ActorSystem: the <c>akka { }</c> block of cluster.hocon as the configuration loader resolved it.
     /// </summary>
-    public static async Task<PipelineResult> RunAsync(PipelineRequest request, Config? akka = null, CancellationToken cancellationToken = default)
+    public static async Task<PipelineResult> RunAsync(PipelineRequest request, Config akka, CancellationToken cancellationToken = default)
     {
         request.Settings.Validate();
         CheckTeachers(request);
-        var system = ActorSystems.Create("distillation", akka);
+        var system = ActorSystem.Create("distillation", akka);
         try
         {
             return await RunAsync(request, system, cancellationToken).ConfigureAwait(false);
