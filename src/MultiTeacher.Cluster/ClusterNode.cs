@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
+using MultiTeacher.Cluster.Serialization;
 using MultiTeacher.Configuration;
 
 namespace MultiTeacher.Cluster;
@@ -36,7 +37,8 @@ public sealed class ClusterNode : IAsyncDisposable
     /// Checks <paramref name="settings"/>, starts the ActorSystem with them over <paramref name="config"/> (normally
     /// the loaded <c>cluster.hocon</c>, perhaps with a test's settings over it) and joins: the seed nodes when there
     /// are some, otherwise itself, so the first node of a cluster needs no seed. A node bound to a non-loopback address
-    /// without TLS logs one warning.
+    /// without TLS logs one warning. Beneath <paramref name="config"/> lies <see cref="TensorMessageSerializer.Binding"/>:
+    /// the messages that carry tensors travel as raw float32.
     /// </summary>
     /// <exception cref="InvalidConfigurationException">The settings are refused (<see cref="ClusterNodeSettings.Validate"/>).</exception>
     public static ClusterNode Start(ClusterNodeSettings settings, Config config)
@@ -44,7 +46,8 @@ public sealed class ClusterNode : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(config);
         settings.Validate();
-        var system = ActorSystem.Create(ClusterNodeSettings.SystemName, Overlay(settings).WithFallback(config));
+        var system = ActorSystem.Create(ClusterNodeSettings.SystemName,
+            Overlay(settings).WithFallback(config).WithFallback(TensorMessageSerializer.Binding));
         var node = new ClusterNode(system, settings);
         if (!settings.BindsToLoopbackOnly && !settings.EnableTls)
         {
