@@ -71,3 +71,28 @@ public sealed class DowningTeacherLowerTests(ITestOutputHelper output) : Downing
     public Task KilledTeacher_TeacherLowerAddressAndOlder_TeacherRemovedCoordinatorUp() =>
         KilledTeacher_IsRemovedAndCoordinatorSurvives("127.0.0.3", "127.0.0.2", teacherFirst: true);
 }
+
+/// <summary>
+/// The coordinator's node stops without leaving: keep-oldest on role coordinator makes the teacher's side, which
+/// holds no coordinator, down itself, and its ActorSystem stops (the run cannot go on without its coordinator).
+/// </summary>
+public sealed class DowningCoordinatorKilledTests(ITestOutputHelper output) : DowningScenario(output)
+{
+    private readonly ITestOutputHelper _output = output;
+
+    [Fact]
+    public async Task KilledCoordinator_TeacherLowerAddressAndOlder_TeacherDownsItselfAndStops()
+    {
+        var teacher = StartNode("127.0.0.2", null, "teacher");
+        var coordinator = StartNode("127.0.0.3", teacher, "coordinator");
+        await AllUp(2, TimeSpan.FromSeconds(20), coordinator, teacher);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Abort(coordinator);
+        await teacher.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(40));
+
+        _output.WriteLine($"the teacher's node stopped {clock.Elapsed.TotalSeconds:F1} s after the coordinator's");
+        Assert.Contains(CapturingLogger.EventsOf(teacher.System).Select(e => e.Message.ToString()!),
+            m => m.Contains("SBR took decision Akka.Cluster.SBR.DownReachable", StringComparison.Ordinal) && m.Contains("including myself", StringComparison.Ordinal));
+    }
+}
