@@ -81,7 +81,7 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>Leaves the cluster gracefully and stops the ActorSystem (Akka's coordinated shutdown).</summary>
     public async ValueTask DisposeAsync()
     {
-        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
         await System.WhenTerminated.ConfigureAwait(false);
     }
 
