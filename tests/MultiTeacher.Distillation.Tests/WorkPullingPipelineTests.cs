@@ -102,6 +102,31 @@ public sealed class WorkPullingPipelineTests : ActorTestKit
     }
 
     [Fact]
+    public async Task ReplicaRestartedAfterAFailure_RegistersAgain_TheShardItFailedOnIsServedAgain_RunCompletesAsIfUninterrupted()
+    {
+        var run = Start();
+        var flaky = new FailingOnceSource(new CachedLogitSource(s_teachers[0]));
+
+        // Created under the user guardian, whose default strategy restarts a failed actor (its mailbox kept).
+        await EventFilter.Exception<InvalidOperationException>(contains: "a passing fault").ExpectOneAsync(async () =>
+        {
+            Sys.ActorOf(TeacherActor.Props("t0", flaky, s_planner, run.Aggregator, run.Coordinator, s_settings.ReplicaInFlight));
+            Replica(run, 1);
+            run.Coordinator.Tell(new BeginRun(run.Aggregator));
+            await run.Reports.FishForMessageAsync<RunCompleted>(_ => true, s_runTimeout);
+        });
+
+        var coordinator = await run.Coordinator.Ask<CoordinatorStats>(GetStats.Instance, TimeSpan.FromSeconds(3));
+        var aggregator = await run.Aggregator.Ask<AggregatorStats>(GetStats.Instance, TimeSpan.FromSeconds(3));
+        var student = await run.Student.Ask<StudentStats>(GetStats.Instance, TimeSpan.FromSeconds(3));
+        Assert.Equal(2, coordinator.Requeued); // the shard it failed on, and the one still in its mailbox (served twice)
+        Assert.Equal((Shards, 0, 0), (aggregator.Aggregated, aggregator.ClosedIncomplete, aggregator.RejectedOutputs));
+        Assert.Equal(1, aggregator.DuplicatesDropped + aggregator.LateDropped);
+        Assert.Equal((Shards, 0), (student.Trained, student.DuplicatesDropped));
+        Assert.Equal(await UninterruptedAsync(), run.Model.GetWeights());
+    }
+
+    [Fact]
     public async Task ReplicaJoiningMidRun_TakesItsTeachersWaitingShards_RunCompletesAsIfUninterrupted()
     {
         var run = Start();
@@ -185,6 +210,26 @@ public sealed class WorkPullingPipelineTests : ActorTestKit
 
     /// <summary>The actors of one run, the probe they report to, and the student network they train.</summary>
     private sealed record Pipeline(IActorRef Coordinator, IActorRef Aggregator, IActorRef Student, TestProbe Reports, Model Model);
+
+    /// <summary>A teacher pass whose first call fails.</summary>
+    private sealed class FailingOnceSource(ILogitSource inner) : ILogitSource
+    {
+        private int _calls;
+
+        public int Classes => inner.Classes;
+
+        public long Version => inner.Version;
+
+        public void Logits(ReadOnlySpan<int> rows, Span<float> destination)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                throw new InvalidOperationException("a passing fault");
+            }
+
+            inner.Logits(rows, destination);
+        }
+    }
 
     /// <summary>A teacher pass that counts the shards it computed.</summary>
     private sealed class CountingSource(ILogitSource inner) : ILogitSource

@@ -116,6 +116,23 @@ public sealed class WorkPullingTests : ActorTestKit
     }
 
     [Fact]
+    public async Task RegisterReplica_AgainAfterARestart_TheShardsItHeldAreHandedOutAgain()
+    {
+        var (coordinator, _) = Start(["t"]);
+        var replica = Replica(coordinator, "t", 2);
+        coordinator.Tell(new BeginRun(CreateTestProbe()));
+        Assert.Equal(new[] { 0, 1 }, await Requests(replica, 2));
+
+        // Restarted: the request it failed on is gone, and it says so by registering again (with a larger bound).
+        coordinator.Tell(new RegisterReplica("t", replica, 3));
+
+        Assert.Equal(new[] { 0, 1, 2 }, await Requests(replica, 3));
+        await replica.ExpectNoMsgAsync(s_quiet);
+        var stats = await coordinator.Ask<CoordinatorStats>(GetStats.Instance, TimeSpan.FromSeconds(3));
+        Assert.Equal((1, 2), (stats.Replicas, stats.Requeued));
+    }
+
+    [Fact]
     public async Task ShardTrained_WhileATeachersWorkOnItWaits_ThatWorkIsDroppedNotHandedOutLater()
     {
         var (coordinator, _) = Start(["t", "u"], s_settings with { MaxShardsInFlight = 2 });

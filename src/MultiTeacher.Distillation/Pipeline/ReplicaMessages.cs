@@ -11,7 +11,8 @@ namespace MultiTeacher.Distillation.Pipeline;
 /// <summary>
 /// Replica (or whoever speaks for it, such as the cluster layer) → coordinator: <paramref name="Replica"/> serves
 /// <paramref name="TeacherId"/> and holds at most <paramref name="MaxInFlight"/> shard requests at once. The coordinator
-/// watches it from then on; registering again changes the bound and keeps the replica's outstanding work.
+/// watches it from then on. A replica that registers again starts over (a restarted actor does so from its PreStart):
+/// the shards it held are handed out again, and an output it still sends for one of them is a duplicate.
 /// </summary>
 public sealed record RegisterReplica(string TeacherId, IActorRef Replica, int MaxInFlight);
 

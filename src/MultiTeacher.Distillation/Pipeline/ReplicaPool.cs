@@ -38,8 +38,9 @@ internal sealed class ReplicaPool
     public string? TeacherOf(IActorRef replica) => _replicas.TryGetValue(replica, out var r) ? r.TeacherId : null;
 
     /// <summary>
-    /// Adds a replica, or changes the bound of one already in the pool; returns why it cannot be added, or null.
-    /// <paramref name="added"/> says whether it is new.
+    /// Adds a replica; returns why it cannot be added, or null. <paramref name="added"/> says whether it is new. A
+    /// replica already in the pool starts over (a restarted actor registers again and has lost the request it failed
+    /// on): it takes the new bound, and the shards it held wait again, for any replica of its id (itself included).
     /// </summary>
     public string? Register(string teacherId, IActorRef replica, int maxInFlight, out bool added)
     {
@@ -62,6 +63,7 @@ internal sealed class ReplicaPool
             }
 
             known.MaxInFlight = maxInFlight;
+            Requeue(known);
             return null;
         }
 
@@ -107,10 +109,7 @@ internal sealed class ReplicaPool
         }
 
         _byTeacher[lost.TeacherId].Remove(lost);
-        var requeued = lost.Outstanding.Where(_live.Contains).Order().ToList();
-        _waiting[lost.TeacherId].UnionWith(requeued);
-        Requeued += requeued.Count;
-        return requeued;
+        return Requeue(lost);
     }
 
     /// <summary>Hands out every piece of waiting work a replica has a free slot for, and returns the assignments made.</summary>
@@ -131,6 +130,16 @@ internal sealed class ReplicaPool
         }
 
         return assigned;
+    }
+
+    /// <summary>Takes every shard from a replica; those not yet trained wait again. Returns their sequences.</summary>
+    private List<int> Requeue(Replica replica)
+    {
+        var requeued = replica.Outstanding.Where(_live.Contains).Order().ToList();
+        replica.Outstanding.Clear();
+        _waiting[replica.TeacherId].UnionWith(requeued);
+        Requeued += requeued.Count;
+        return requeued;
     }
 
     private static Replica? MostFree(List<Replica> replicas)

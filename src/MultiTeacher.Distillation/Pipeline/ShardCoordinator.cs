@@ -78,6 +78,7 @@ public sealed class ShardCoordinator : ReceiveActor
 
     private void Register(RegisterReplica register)
     {
+        var requeuedBefore = _replicas.Requeued;
         var problem = _replicas.Register(register.TeacherId, register.Replica, register.MaxInFlight, out var added);
         if (problem is not null)
         {
@@ -89,6 +90,11 @@ public sealed class ShardCoordinator : ReceiveActor
         if (added)
         {
             Context.Watch(register.Replica);
+        }
+        else if (_replicas.Requeued > requeuedBefore)
+        {
+            _log.Warning("{0}", $"replica {register.Replica.Path} of teacher '{register.TeacherId}' registered again: the " +
+                $"{_replicas.Requeued - requeuedBefore} shard(s) it held are handed out again");
         }
 
         Dispatch();
