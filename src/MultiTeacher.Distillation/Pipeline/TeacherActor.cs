@@ -49,7 +49,10 @@ public sealed class TeacherActor : ReceiveActor
         int maxInFlight = 2) =>
         Akka.Actor.Props.Create(() => new TeacherActor(teacherId, source, planner, aggregator, coordinator, maxInFlight)).WithDeploy(Deploy.Local);
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Registers with the coordinator, if given: at start, and again after a restart (Akka's PostRestart calls
+    /// PreStart), which makes the coordinator hand out again the shards this replica held, the failed one among them.
+    /// </summary>
     protected override void PreStart() => _coordinator?.Tell(new RegisterReplica(_teacherId, Self, _maxInFlight), Self);
 
     private void Serve(ShardRequest request)
