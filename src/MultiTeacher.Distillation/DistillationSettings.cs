@@ -36,6 +36,12 @@ public sealed record DistillationSettings
     /// <summary>Shards planned but not yet trained, at most: memory stays flat however large the dataset.</summary>
     public int MaxShardsInFlight { get; init; } = 8;
 
+    /// <summary>
+    /// Shard requests one teacher replica holds at once, at most (back-pressure): the coordinator hands a replica its
+    /// next shard only when it has served one of these.
+    /// </summary>
+    public int ReplicaInFlight { get; init; } = 2;
+
     /// <summary>How long the aggregator waits for every teacher of a shard before closing it with those it has.</summary>
     public TimeSpan ShardDeadline { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -69,6 +75,7 @@ public sealed record DistillationSettings
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ShardSize, nameof(ShardSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxShardsInFlight, nameof(MaxShardsInFlight));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ReplicaInFlight, nameof(ReplicaInFlight));
         ArgumentOutOfRangeException.ThrowIfNegative(CheckpointEverySteps, nameof(CheckpointEverySteps));
     }
 

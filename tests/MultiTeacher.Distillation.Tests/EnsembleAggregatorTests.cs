@@ -184,6 +184,28 @@ public sealed class EnsembleAggregatorTests : ActorTestKit
         Assert.Empty(stats.Incidents);
     }
 
+    [Fact]
+    public async Task TeacherOutput_TwoReplicasOfOneTeacherAnswerARequeuedShard_OnePerSequenceIsKept_AndTheNextEpochsShardIsNotADuplicate()
+    {
+        var (aggregator, student, _) = Create(["a", "b"]);
+        var fromFirstReplica = Fixtures.RandomLogits(Rows, 1);
+        var b = Fixtures.RandomLogits(Rows, 2);
+        var nextEpoch = s_shard with { Epoch = 1 };
+
+        // The first replica of a was only slow: its output and the one of the replica that took the shard over both arrive.
+        aggregator.Tell(OutputOf("a", fromFirstReplica));
+        aggregator.Tell(OutputOf("a", Fixtures.RandomLogits(Rows, 7)));
+        aggregator.Tell(new TeacherOutput("run", nextEpoch, 7, "a", 0, Fixtures.RandomLogits(Rows, 3), Rows, Fixtures.Classes));
+        aggregator.Tell(OutputOf("b", b));
+
+        var targets = await student.ExpectMsgAsync<AggregatedTargets>();
+        Assert.Equal(0, targets.Sequence);
+        Assert.Equal(Expected([fromFirstReplica, b], [1f, 1f]), targets.Targets);
+        await student.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100)); // sequence 7 waits for b
+        var stats = await aggregator.Ask<AggregatorStats>(new GetStats(), TimeSpan.FromSeconds(3));
+        Assert.Equal((1, 1, 0), (stats.Aggregated, stats.DuplicatesDropped, stats.LateDropped));
+    }
+
     private (IActorRef Aggregator, TestProbe Student, TestProbe Coordinator) Create(string[] teachers, float[]? weights = null, bool failUnanswered = true)
     {
         var student = CreateTestProbe();

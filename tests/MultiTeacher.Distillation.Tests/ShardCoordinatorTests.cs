@@ -16,9 +16,10 @@ public sealed class ShardCoordinatorTests : ActorTestKit
         var reports = CreateTestProbe();
         var teacher = CreateTestProbe();
         var aggregator = CreateTestProbe();
-        var coordinator = Sys.ActorOf(ShardCoordinator.Props("run", s_planner, s_settings, reports, firstShard: 11));
+        var coordinator = Sys.ActorOf(ShardCoordinator.Props("run", s_planner, s_settings, ["t"], reports, firstShard: 11));
+        coordinator.Tell(new RegisterReplica("t", teacher, 2));
 
-        coordinator.Tell(new BeginRun([teacher], aggregator));
+        coordinator.Tell(new BeginRun(aggregator));
 
         var first = await aggregator.ExpectMsgAsync<ExpectShard>();
         var second = await aggregator.ExpectMsgAsync<ExpectShard>();
@@ -43,8 +44,8 @@ public sealed class ShardCoordinatorTests : ActorTestKit
     {
         var reports = CreateTestProbe();
         var aggregator = CreateTestProbe();
-        var coordinator = Sys.ActorOf(ShardCoordinator.Props("run", s_planner, s_settings, reports));
-        coordinator.Tell(new BeginRun([], aggregator));
+        var coordinator = Sys.ActorOf(ShardCoordinator.Props("run", s_planner, s_settings, [], reports));
+        coordinator.Tell(new BeginRun(aggregator));
         var shard = (await aggregator.ExpectMsgAsync<ExpectShard>()).Shard;
 
         coordinator.Tell(new ShardTrained("run", shard, 0, new ShardResult(100, 0, 0, 0)));
@@ -62,8 +63,8 @@ public sealed class ShardCoordinatorTests : ActorTestKit
     {
         var reports = CreateTestProbe();
         var aggregator = CreateTestProbe();
-        var coordinator = Sys.ActorOf(ShardCoordinator.Props("run", s_planner, s_settings, reports));
-        coordinator.Tell(new BeginRun([], aggregator));
+        var coordinator = Sys.ActorOf(ShardCoordinator.Props("run", s_planner, s_settings, [], reports));
+        coordinator.Tell(new BeginRun(aggregator));
         var shard = (await aggregator.ExpectMsgAsync<ExpectShard>()).Shard;
 
         coordinator.Tell(new ShardFailed("run", shard, 0, "no teacher answered within 30 s"));

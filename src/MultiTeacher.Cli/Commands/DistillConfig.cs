@@ -29,6 +29,7 @@ internal static class DistillConfig
             Labels = c.Get("labels", "all, a row count such as 600 or a percentage such as 1%", LabelBudget.Parse),
             ShardSize = c.GetInt("shard-size"),
             MaxShardsInFlight = c.GetInt("max-shards-in-flight"),
+            ReplicaInFlight = c.GetInt("replica-in-flight"),
             ShardDeadline = c.GetDuration("shard-deadline"),
             CheckpointEverySteps = c.GetInt("checkpoint-every"),
         };

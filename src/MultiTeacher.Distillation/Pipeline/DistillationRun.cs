@@ -32,15 +32,17 @@ internal sealed class DistillationRun : ReceiveActor, IWithTimers
         _request = request;
         _done = done;
         var planner = new ShardPlanner(request.Train.Name, request.Train.Count, request.Settings.Seed, request.Settings.ShardSize);
-        _coordinator = Context.ActorOf(ShardCoordinator.Props(request.RunId, planner, request.Settings, Self), "coordinator");
+        var teacherIds = request.Teachers.Select(t => t.Id).ToArray();
+        _coordinator = Context.ActorOf(ShardCoordinator.Props(request.RunId, planner, request.Settings, teacherIds, Self), "coordinator");
         _hub = Context.ActorOf(CheckpointHub.Props(), "checkpoints");
         _student = Context.ActorOf(StudentTrainer.Props(new StudentTrainerSetup(request.RunId, request.StudentId, request.Student, request.Train,
             planner, request.Labels, request.Settings, request.Evaluation, _coordinator, _hub, request.CheckpointPath)), "student");
-        var teacherIds = request.Teachers.Select(t => t.Id).ToArray();
         _aggregator = Context.ActorOf(EnsembleAggregator.Props(request.RunId, teacherIds, request.Settings, request.Student.Classes, _student, _coordinator), "aggregator");
         foreach (var teacher in request.Teachers)
         {
-            _teachers.Add(Context.ActorOf(TeacherActor.Props(teacher.Id, teacher.Source, planner, _aggregator), $"teacher-{teacher.Id}"));
+            // One replica per teacher; it registers with the coordinator and pulls its shards.
+            _teachers.Add(Context.ActorOf(TeacherActor.Props(teacher.Id, teacher.Source, planner, _aggregator, _coordinator, request.Settings.ReplicaInFlight),
+                $"teacher-{teacher.Id}"));
         }
 
         Receive<RunProgress>(p => Callback(() => _request.OnShardTrained?.Invoke(p.Trained, p.Total)), p => p.RunId == _request.RunId);
@@ -87,7 +89,7 @@ internal sealed class DistillationRun : ReceiveActor, IWithTimers
             _hub.Tell(new SubscribeCheckpoints(_teachers[t], _request.Teachers[t].Id));
         }
 
-        _coordinator.Tell(new BeginRun(_teachers.ToArray(), _aggregator));
+        _coordinator.Tell(new BeginRun(_aggregator));
     }
 
     /// <inheritdoc />

@@ -6,10 +6,13 @@ using MultiTeacher.Distillation.Teachers;
 namespace MultiTeacher.Distillation.Pipeline;
 
 /// <summary>
-/// Serves one teacher model: for every <see cref="ShardRequest"/> it computes the logits of the shard's rows and sends
-/// a <see cref="TeacherOutput"/> (tagged with its model version) to the aggregator. A <see cref="Checkpoint"/> for its
-/// model id swaps the weights between two shards, never during one (the actor handles one message at a time); an
-/// older or equal version, or one of another architecture, is ignored. A cached teacher pass (version 0) never swaps.
+/// A replica of one teacher model: for every <see cref="ShardRequest"/> it computes the logits of the shard's rows,
+/// sends a <see cref="TeacherOutput"/> (tagged with its model version) to the aggregator and then tells the request's
+/// sender the shard is served (<see cref="ShardServed"/>, which frees its slot for the next shard). Given a coordinator,
+/// it registers with it at start (<see cref="RegisterReplica"/>) and pulls its work from then on. Several replicas may
+/// serve one teacher id. A <see cref="Checkpoint"/> for its model id swaps the weights between two shards, never during
+/// one (the actor handles one message at a time); an older or equal version, or one of another architecture, is
+/// ignored. A cached teacher pass (version 0) never swaps.
 /// </summary>
 public sealed class TeacherActor : ReceiveActor
 {
@@ -17,26 +20,40 @@ public sealed class TeacherActor : ReceiveActor
     private readonly ILogitSource _source;
     private readonly ShardPlanner _planner;
     private readonly IActorRef _aggregator;
+    private readonly IActorRef? _coordinator;
+    private readonly int _maxInFlight;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
-    public TeacherActor(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator)
+    public TeacherActor(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator, IActorRef? coordinator = null, int maxInFlight = 2)
     {
         _teacherId = teacherId;
         _source = source;
         _planner = planner;
         _aggregator = aggregator;
+        _coordinator = coordinator;
+        _maxInFlight = maxInFlight;
         Receive<ShardRequest>(Serve);
         Receive<Checkpoint>(Swap, c => c.ModelId == _teacherId);
+        Receive<ReplicaRejected>(r => _log.Error("{0}", $"teacher {_teacherId}: the coordinator refused this replica: {r.Reason}"));
     }
 
     /// <summary>
-    /// Props of a teacher actor. Local only: <paramref name="source"/> is a network or a teacher pass held in this
-    /// process's memory, so the props never travel (<see cref="Deploy.Local"/>, which also exempts them from
+    /// Props of a teacher replica. With a <paramref name="coordinator"/> it registers there at start, holding at most
+    /// <paramref name="maxInFlight"/> shards at once; without one it serves whoever sends it requests (someone else
+    /// may register it). Local only: <paramref name="source"/> is a network or a teacher pass held in this process's
+    /// memory, so the props never travel (<see cref="Deploy.Local"/>, which also exempts them from
     /// <c>serialize-creators</c>); a teacher on another machine is created there, from its own files.
     /// </summary>
-    public static Props Props(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator) =>
-        Akka.Actor.Props.Create(() => new TeacherActor(teacherId, source, planner, aggregator)).WithDeploy(Deploy.Local);
+    public static Props Props(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator, IActorRef? coordinator = null,
+        int maxInFlight = 2) =>
+        Akka.Actor.Props.Create(() => new TeacherActor(teacherId, source, planner, aggregator, coordinator, maxInFlight)).WithDeploy(Deploy.Local);
+
+    /// <summary>
+    /// Registers with the coordinator, if given: at start, and again after a restart (Akka's PostRestart calls
+    /// PreStart), which makes the coordinator hand out again the shards this replica held, the failed one among them.
+    /// </summary>
+    protected override void PreStart() => _coordinator?.Tell(new RegisterReplica(_teacherId, Self, _maxInFlight), Self);
 
     private void Serve(ShardRequest request)
     {
@@ -44,6 +61,10 @@ public sealed class TeacherActor : ReceiveActor
         var logits = new float[rows.Length * _source.Classes];
         _source.Logits(rows, logits);
         _aggregator.Tell(new TeacherOutput(request.RunId, request.Shard, request.Sequence, _teacherId, _source.Version, logits, rows.Length, _source.Classes), Self);
+        if (!Sender.IsNobody())
+        {
+            Sender.Tell(new ShardServed(request.RunId, request.Sequence, _teacherId, Self), Self);
+        }
     }
 
     private void Swap(Checkpoint checkpoint)
