@@ -36,7 +36,11 @@ public sealed class TrainingStep
     public StepResult Run(Tensor inputs, ReadOnlySpan<int> labels, Tensor? targets)
     {
         using var scope = NewDisposeScope();
-        Model.train();
+        if (!Model.training)
+        {
+            Model.train();
+        }
+
         Optimizer.ZeroGrad();
         var logits = Model.forward(inputs); // (B, C)
         var terms = Loss.Terms(logits, labels, targets);
