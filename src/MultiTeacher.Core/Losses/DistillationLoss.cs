@@ -2,6 +2,7 @@ using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Torch;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MultiTeacher.Core.Losses;
 
@@ -43,10 +44,10 @@ public sealed class DistillationLoss
 
     /// <summary>
     /// The loss of <paramref name="logits"/> (B, C) as tensors: <c>Total</c> (to back-propagate), and its parts
-    /// <c>CrossEntropy</c> and <c>Distillation</c> (a zero when α = 0). <paramref name="labels"/> holds B labels (−1 for
-    /// none); <paramref name="targets"/> is p̄ (B, C), null when α = 0. Shapes and labels are checked here; whether the
-    /// logits and targets are finite is read with the values (<see cref="LossTerms.Read"/>, one copy from the device),
-    /// which names the row and column of the first number that is not.
+    /// <c>CrossEntropy</c> (null when no row has a label) and <c>Distillation</c> (null when α = 0). <paramref name="labels"/>
+    /// holds B labels (−1 for none); <paramref name="targets"/> is p̄ (B, C), null when α = 0. Shapes and labels are checked
+    /// here; whether the logits and targets are finite is read with the values (<see cref="LossTerms.Read"/>), which names
+    /// the row and column of the first number that is not.
     /// </summary>
     public LossTerms Terms(Tensor logits, ReadOnlySpan<int> labels, Tensor? targets)
     {
@@ -79,22 +80,22 @@ public sealed class DistillationLoss
         }
 
         var y = TensorData.Indices(labels, logits.device);
-        var detached = logits.detach();
-        var finite = distil ? detached.isfinite().all().logical_and(targets!.isfinite().all()) : detached.isfinite().all();
-        var correct = detached.argmax(1).eq(y).sum(); // rows labelled −1 never count
-        var checks = new LossChecks(finite, correct, logits, targets);
-        // Σ over labelled rows / B: ignore_index drops the unlabelled rows from the sum, B stays the batch size.
-        var crossEntropy = labelled == 0
-            ? zeros(1, dtype: logits.dtype, device: logits.device).sum()
+        var checks = new LossChecks(logits, targets, labels.ToArray());
+        // Σ over labelled rows / B: ignore_index drops the unlabelled rows from the sum, B stays the batch size. With
+        // every row labelled that is the mean, one op fewer (nll_loss divides its sum by the count, as "/ B" did).
+        Tensor? crossEntropy = labelled == 0 ? null
+            : labelled == rows ? F.cross_entropy(logits, y)
             : F.cross_entropy(logits, y, ignore_index: Unlabelled, reduction: nn.Reduction.Sum) / rows;
         if (!distil)
         {
-            return new LossTerms(crossEntropy, crossEntropy, zeros_like(crossEntropy), labelled, checks);
+            return new LossTerms(crossEntropy ?? zeros(1, dtype: logits.dtype, device: logits.device).sum(), crossEntropy, null, labelled, checks);
         }
 
         var logQ = F.log_softmax(logits / Temperature, 1);
         var distillation = F.kl_div(logQ, targets!, log_target: false, reduction: nn.Reduction.Sum) * (Temperature * Temperature / rows);
-        var total = Alpha >= 1 ? distillation : ((1 - Alpha) * crossEntropy) + (Alpha * distillation);
+        var total = Alpha >= 1 ? distillation
+            : crossEntropy is null ? Alpha * distillation // a batch without labels: its cross-entropy term is 0
+            : ((1 - Alpha) * crossEntropy) + (Alpha * distillation);
         return new LossTerms(total, crossEntropy, distillation, labelled, checks);
     }
 
@@ -124,45 +125,60 @@ public sealed class DistillationLoss
 
 /// <summary>A loss as tensors: the total to back-propagate and its two parts, over a batch.</summary>
 /// <param name="Total">The loss that is differentiated.</param>
-/// <param name="CrossEntropy">Cross-entropy summed over labelled rows, divided by the batch size.</param>
-/// <param name="Distillation">T²·KL(p̄ ‖ softmax(z/T)) summed over rows, divided by the batch size (0 when α = 0).</param>
+/// <param name="CrossEntropy">Cross-entropy summed over labelled rows, divided by the batch size (null without labels).</param>
+/// <param name="Distillation">T²·KL(p̄ ‖ softmax(z/T)) summed over rows, divided by the batch size (null when α = 0).</param>
 /// <param name="LabelledRows">Rows that had a label.</param>
-/// <param name="Checks">Whether the inputs were finite, and how many labelled rows the logits got right.</param>
-public sealed record LossTerms(Tensor Total, Tensor CrossEntropy, Tensor Distillation, int LabelledRows, LossChecks Checks)
+/// <param name="Checks">What is read with the values: the logits, the targets and the labels.</param>
+public sealed record LossTerms(Tensor Total, Tensor? CrossEntropy, Tensor? Distillation, int LabelledRows, LossChecks Checks)
 {
     /// <summary>
-    /// The values and the count of rows predicted right, read back from the tensors in one copy.
+    /// The values and the count of labelled rows whose arg-max logit is the label. The logits (and targets) are copied
+    /// back once, checked for NaN and ±∞ and counted from there, on the CPU: a torch op each for the check, the arg-max
+    /// and the count cost more than the copy for a batch of logits.
     /// </summary>
     /// <exception cref="NonFiniteException">The logits or the targets hold NaN or ±∞; the message names the first.</exception>
     public (LossValue Value, int Correct) Read()
     {
-        float[] values;
+        const string where = "DistillationLoss";
+        var shape = Checks.Logits.shape;
+        var (rows, classes) = ((int)shape[0], (int)shape[1]);
+        var logits = TensorData.ToArray(Checks.Logits);
+        NumericGuard.CheckFinite(logits, rows, classes, where, "student logits");
+        if (Checks.Targets is not null)
+        {
+            NumericGuard.CheckFinite(TensorData.ToArray(Checks.Targets), rows, classes, where, "soft targets p̄");
+        }
+
+        var correct = 0;
+        for (var r = 0; r < rows; r++)
+        {
+            correct += TensorPrimitives.IndexOfMax(logits.AsSpan(r * classes, classes)) == Checks.Labels[r] ? 1 : 0;
+        }
+
+        // One copy back for the values, however many of them there are.
+        double total, crossEntropy, distillation;
         using (NewDisposeScope())
         using (no_grad())
         {
-            // Five scalars (0-dimensional tensors) stacked into one vector: one copy back, however many there are.
-            values = TensorData.ToArray(stack(new[]
+            if (CrossEntropy is not null && Distillation is not null)
             {
-                Total, CrossEntropy, Distillation, Checks.Finite.to_type(ScalarType.Float32), Checks.Correct.to_type(ScalarType.Float32),
-            }));
-        }
-
-        if (values[3] == 0)
-        {
-            NumericGuard.CheckFinite(Checks.Logits, "DistillationLoss", "student logits");
-            if (Checks.Targets is not null)
+                var values = TensorData.ToArray(stack(new[] { Total, CrossEntropy, Distillation }));
+                (total, crossEntropy, distillation) = (values[0], values[1], values[2]);
+            }
+            else
             {
-                NumericGuard.CheckFinite(Checks.Targets, "DistillationLoss", "soft targets p̄");
+                total = Total.item<float>();
+                crossEntropy = CrossEntropy is null ? 0 : total;
+                distillation = Distillation is null ? 0 : total;
             }
         }
 
-        return (new LossValue(values[0], values[1], values[2], LabelledRows), (int)values[4]);
+        return (new LossValue(total, crossEntropy, distillation, LabelledRows), correct);
     }
 }
 
-/// <summary>What a loss computes beside its value, read with it.</summary>
-/// <param name="Finite">True when every logit (and target) is finite.</param>
-/// <param name="Correct">Labelled rows whose arg-max logit is the label.</param>
-/// <param name="Logits">The logits, to name a non-finite one.</param>
-/// <param name="Targets">The targets, or null.</param>
-public sealed record LossChecks(Tensor Finite, Tensor Correct, Tensor Logits, Tensor? Targets);
+/// <summary>What a loss reads beside its value.</summary>
+/// <param name="Logits">The student logits (B, C): checked for NaN and ±∞, and compared with the labels.</param>
+/// <param name="Targets">The targets (B, C), or null: checked for NaN and ±∞.</param>
+/// <param name="Labels">The B labels (−1 for none).</param>
+public sealed record LossChecks(Tensor Logits, Tensor? Targets, int[] Labels);

@@ -24,6 +24,29 @@ public sealed record Architecture(string Text, ArchitectureKind Kind, int[] Size
     /// <summary>Number of input features per sample.</summary>
     public int InputSize => ShapeText.Product(InputShape);
 
+    /// <summary>
+    /// Multiply-adds of one sample's forward pass through the dense and convolution layers: the work that decides
+    /// whether a step is worth more than one thread.
+    /// </summary>
+    public long MultiplyAddsPerSample
+    {
+        get
+        {
+            if (Kind == ArchitectureKind.Mlp)
+            {
+                return Enumerable.Range(0, Sizes.Length - 1).Sum(i => (long)Sizes[i] * Sizes[i + 1]);
+            }
+
+            var (c1, c2, hidden) = ((long)Sizes[0], (long)Sizes[1], (long)Sizes[2]);
+            long side = InputShape[1] - 2; // after the first 3×3 convolution
+            var conv1 = side * side * c1 * InputShape[0] * 9;
+            side = (side / 2) - 2; // pooled, then the second convolution
+            var conv2 = side * side * c2 * c1 * 9;
+            side /= 2;
+            return conv1 + conv2 + (side * side * c2 * hidden) + (hidden * Classes);
+        }
+    }
+
     /// <summary>Parses an architecture string; throws <see cref="ArchitectureException"/> naming the problem.</summary>
     public static Architecture Parse(string text)
     {

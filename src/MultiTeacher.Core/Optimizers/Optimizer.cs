@@ -1,34 +1,45 @@
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Torch;
-using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MultiTeacher.Core.Optimizers;
 
 /// <summary>
-/// A <c>torch.optim</c> optimizer over a model's parameters (Adam or SGD with PyTorch's rules and defaults), with what a
-/// resumable run needs around it: the number of steps taken and the state buffers as plain arrays. It updates the
-/// model's <see cref="Model.FlatParameters"/>, of which every layer's parameters are views: the same rule element by
-/// element, in a few ops per step.
+/// Adam or SGD with <c>torch.optim</c>'s rules and defaults (PyTorch's single-tensor update, op for op), over a model's
+/// <see cref="Model.FlatParameters"/>, of which every layer's parameters are views: the whole model is updated in a
+/// handful of in-place torch ops per step, with state buffers that are plain flat tensors a resumable run reads as arrays.
+/// TorchSharp's own optimizers made a new managed wrapper per parameter and state tensor each step and an extra
+/// temporary in Adam's denominator: the small student's step took 0.10 ms there, 0.05 ms here.
 /// </summary>
 public sealed class Optimizer : IDisposable
 {
-    private readonly Model _model;
+    private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
 
-    private Optimizer(string name, Model model, OptimizerHelper optimizer, float learningRate)
+    private readonly Model _model;
+    private readonly Tensor _parameters; // the flat parameter, detached: updated in place
+    private readonly Tensor _gradients; // the flat gradient the layers' gradients are views of
+    private readonly Tensor _first; // Adam: exp_avg; SGD: momentum_buffer
+    private readonly Tensor? _second; // Adam: exp_avg_sq
+    private readonly double _momentum;
+    private readonly double _weightDecay;
+
+    private Optimizer(string name, Model model, float learningRate, float momentum, float weightDecay)
     {
         Name = name;
         _model = model;
-        Torch = optimizer;
         LearningRate = learningRate;
+        _momentum = momentum;
+        _weightDecay = weightDecay;
+        // Owned by the optimizer, not by a dispose scope the caller may have open.
+        var flat = model.FlatParameters;
+        _parameters = flat.detach().DetachFromDisposeScope();
+        _gradients = (flat.grad ?? throw new InvalidOperationException($"model {model.Architecture}: its flat parameter has no gradient")).DetachFromDisposeScope();
+        _first = zeros_like(_parameters).DetachFromDisposeScope();
+        _second = name == "adam" ? zeros_like(_parameters).DetachFromDisposeScope() : null;
     }
 
     /// <summary><c>adam</c> or <c>sgd</c>.</summary>
     public string Name { get; }
-
-    /// <summary>The torch optimizer.</summary>
-    public OptimizerHelper Torch { get; }
 
     /// <summary>Learning rate.</summary>
     public float LearningRate { get; }
@@ -52,23 +63,45 @@ public sealed class Optimizer : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(momentum);
         ArgumentOutOfRangeException.ThrowIfNegative(weightDecay);
         var normalized = name.ToLowerInvariant();
-        OptimizerHelper optimizer = normalized switch
+        if (normalized is not ("adam" or "sgd"))
         {
-            "adam" => torch.optim.Adam([model.FlatParameters], learningRate, weight_decay: weightDecay),
-            "sgd" => torch.optim.SGD([model.FlatParameters], learningRate, momentum: momentum, weight_decay: weightDecay),
-            _ => throw new ArgumentException($"unknown optimizer '{name}'; expected 'adam' or 'sgd'", nameof(name)),
-        };
-        return new Optimizer(normalized, model, optimizer, learningRate);
+            throw new ArgumentException($"unknown optimizer '{name}'; expected 'adam' or 'sgd'", nameof(name));
+        }
+
+        return new Optimizer(normalized, model, learningRate, momentum, weightDecay);
     }
 
-    /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGrad() => Torch.zero_grad();
+    /// <summary>Sets every gradient to zero (one op over the flat gradient).</summary>
+    public void ZeroGrad() => _gradients.zero_();
 
     /// <summary>Applies one update from the current gradients.</summary>
     public void Step()
     {
-        Torch.step();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         Steps++;
+        // L2 weight decay as torch.optim adds it: to a copy of the gradient, never to the gradient itself.
+        var grad = _weightDecay == 0 ? _gradients : _gradients.add(_parameters, alpha: _weightDecay);
+        if (_second is not null)
+        {
+            var biasCorrection1 = 1 - Math.Pow(Beta1, Steps);
+            var biasCorrection2 = 1 - Math.Pow(Beta2, Steps);
+            _ = _first.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
+            _ = _second.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
+            var denominator = _second.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(Epsilon);
+            _ = _parameters.addcdiv_(_first, denominator, value: -LearningRate / biasCorrection1);
+            return;
+        }
+
+        if (_momentum == 0)
+        {
+            _ = _parameters.add_(grad, alpha: -LearningRate);
+            return;
+        }
+
+        // The momentum buffer starts as the first step's gradient (PyTorch: a clone of it), then decays.
+        _ = Steps == 1 ? _first.copy_(grad) : _first.mul_(_momentum).add_(grad);
+        _ = _parameters.add_(_first, alpha: -LearningRate);
     }
 
     /// <summary>
@@ -76,99 +109,43 @@ public sealed class Optimizer : IDisposable
     /// <c>sgd.momentum_buffer</c>), each flattened over the parameters in <see cref="Model.Layout"/> order: with the
     /// weights and <see cref="Steps"/> they resume training exactly (<see cref="RestoreState"/>).
     /// </summary>
-    public IReadOnlyDictionary<string, float[]> StateBuffers
-    {
-        get
-        {
-            var buffers = new Dictionary<string, float[]>(StringComparer.Ordinal);
-            foreach (var (name, select) in Buffers())
-            {
-                var values = new float[_model.ParameterCount];
-                var offset = 0;
-                foreach (var (state, parameter) in StatesWithParameters())
-                {
-                    var tensor = select(state);
-                    var length = (int)parameter.numel();
-                    if (tensor is not null)
-                    {
-                        TensorData.CopyTo(tensor, values.AsSpan(offset, length));
-                    }
-
-                    offset += length;
-                }
-
-                buffers[name] = values;
-            }
-
-            return buffers;
-        }
-    }
+    public IReadOnlyDictionary<string, float[]> StateBuffers =>
+        Buffers().ToDictionary(b => b.Name, b => TensorData.ToArray(b.Tensor), StringComparer.Ordinal);
 
     /// <summary>Puts state buffers (as <see cref="StateBuffers"/> gives them) and the step count back.</summary>
     public void RestoreState(IReadOnlyDictionary<string, float[]> buffers, long steps)
     {
         ArgumentNullException.ThrowIfNull(buffers);
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
-        using var noGrad = no_grad();
-        var states = StatesWithParameters();
         foreach (var (name, _) in Buffers())
         {
             if (!buffers.TryGetValue(name, out var values) || values.Length != _model.ParameterCount)
             {
                 throw new ArgumentException($"optimizer {Name}: no state buffer '{name}' of {_model.ParameterCount} values to restore");
             }
-
-            var offset = 0;
-            foreach (var (state, parameter) in states)
-            {
-                var length = (int)parameter.numel();
-                var restored = TensorData.From(values.AsSpan(offset, length), parameter.shape, parameter.device);
-                Assign(state, name, restored);
-                offset += length;
-            }
         }
 
-        foreach (var (state, _) in states)
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var (name, tensor) in Buffers())
         {
-            if (state is Adam.State adam)
-            {
-                adam.step = steps;
-            }
+            _ = tensor.copy_(TensorData.From(buffers[name], tensor.shape, tensor.device));
         }
 
         Steps = steps;
     }
 
     /// <inheritdoc />
-    public void Dispose() => Torch.Dispose();
-
-    private IEnumerable<(string Name, Func<OptimizerState, Tensor?> Select)> Buffers() => Name == "adam"
-        ? [("adam.exp_avg", s => ((Adam.State)s).exp_avg), ("adam.exp_avg_sq", s => ((Adam.State)s).exp_avg_sq)]
-        : [("sgd.momentum_buffer", s => ((SGD.State)s).momentum_buffer)];
-
-    private static void Assign(OptimizerState state, string name, Tensor value)
+    public void Dispose()
     {
-        switch (state, name)
-        {
-            case (Adam.State adam, "adam.exp_avg"):
-                adam.exp_avg.copy_(value);
-                value.Dispose();
-                break;
-            case (Adam.State adam, "adam.exp_avg_sq"):
-                adam.exp_avg_sq.copy_(value);
-                value.Dispose();
-                break;
-            case (SGD.State sgd, "sgd.momentum_buffer"):
-                sgd.momentum_buffer?.Dispose();
-                sgd.momentum_buffer = value.DetachFromDisposeScope();
-                break;
-            default:
-                value.Dispose();
-                throw new InvalidOperationException($"no state '{name}' in a {state.GetType().Name}");
-        }
+        _first.Dispose();
+        _second?.Dispose();
+        _parameters.Dispose();
+        _gradients.Dispose();
     }
 
-    // The optimizer was made from the model's one flat parameter.
-    private List<(OptimizerState State, Parameter Parameter)> StatesWithParameters() =>
-        Torch.state_dict().State.Zip([_model.FlatParameters], (s, p) => (s, p)).ToList();
+    // The flat tensors hold the parameters in Layout order, so a buffer flattened over the parameters is the tensor itself.
+    private IEnumerable<(string Name, Tensor Tensor)> Buffers() => _second is not null
+        ? [("adam.exp_avg", _first), ("adam.exp_avg_sq", _second)]
+        : [("sgd.momentum_buffer", _first)];
 }

@@ -18,6 +18,19 @@ public static class TensorData
     public static void CopyTo(torch.Tensor tensor, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        if (tensor.device_type == DeviceType.CPU && tensor.dtype == torch.float32 && tensor.is_contiguous())
+        {
+            // Already what the copy would make (logits and targets of a step are): read its memory, no tensor made.
+            var floats = MemoryMarshal.Cast<byte, float>(tensor.bytes);
+            if (floats.Length != destination.Length)
+            {
+                throw new ArgumentException($"a tensor of {floats.Length} elements cannot fill {destination.Length} floats");
+            }
+
+            floats.CopyTo(destination);
+            return;
+        }
+
         using var scope = torch.NewDisposeScope();
         var cpu = tensor.detach().to(torch.CPU).to_type(torch.float32).contiguous();
         if (cpu.numel() != destination.Length)

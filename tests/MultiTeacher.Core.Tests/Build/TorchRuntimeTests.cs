@@ -32,4 +32,18 @@ public sealed class TorchRuntimeTests
         Assert.Equal("cpu", TorchRuntime.DeviceName);
         Assert.Throws<ArgumentException>(() => TorchRuntime.UseDevice("tpu"));
     }
+
+    [Fact]
+    public void EnsureLoaded_OnGlibc_KeepsFreedTensorMemory()
+    {
+        TorchRuntime.EnsureLoaded();
+        var userTuned = Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is not null
+            || Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null || Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null;
+        if (!OperatingSystem.IsLinux() || userTuned)
+        {
+            return; // glibc's malloc is tuned only on Linux, and only when the user has not tuned it
+        }
+
+        Assert.True(TorchRuntime.KeepsFreedMemory);
+    }
 }

@@ -70,6 +70,26 @@ public sealed class OptimizerGoldenTests
         Assert.Equal(first.StateBuffers["adam.exp_avg_sq"], second.StateBuffers["adam.exp_avg_sq"]);
     }
 
+    [Fact]
+    public void SgdMomentumBuffer_RestoredIntoAFreshOptimizer_ContinuesExactly()
+    {
+        var g = GoldenFile.Load("optimizers");
+        using var a = Model.Create("mlp:7-5", seed: 1);
+        using var b = Model.Create("mlp:7-5", seed: 2);
+        using var first = Optimizer.Create("sgd", a, 0.01f, momentum: 0.9f, weightDecay: 0.01f);
+        Step(a, first, g, 1);
+        Step(a, first, g, 2);
+        b.SetWeights(a.GetWeights());
+        using var second = Optimizer.Create("sgd", b, 0.01f, momentum: 0.9f, weightDecay: 0.01f);
+        second.RestoreState(first.StateBuffers, first.Steps);
+
+        Step(a, first, g, 3);
+        Step(b, second, g, 3);
+
+        Assert.Equal(a.GetWeights(), b.GetWeights());
+        Assert.NotEqual(new float[a.ParameterCount], second.StateBuffers["sgd.momentum_buffer"]);
+    }
+
     private static void Step(Model model, Optimizer optimizer, GoldenFile g, int step)
     {
         using var scope = torch.NewDisposeScope();
