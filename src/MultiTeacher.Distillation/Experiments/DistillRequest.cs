@@ -1,10 +1,15 @@
+using MultiTeacher.Core.Teachers;
+
 namespace MultiTeacher.Distillation.Experiments;
 
 /// <summary>What <c>mt distill</c> runs: one student distilled from teacher files or from cached logits.</summary>
 public sealed record DistillRequest
 {
-    /// <summary>Teacher model files (safetensors), in combination order.</summary>
+    /// <summary>Teacher model files (safetensors, TorchScript or ONNX, told apart by content), in combination order.</summary>
     public IReadOnlyList<string> Teachers { get; init; } = [];
+
+    /// <summary>Settings of teachers written in the object form, by their path in <see cref="Teachers"/> (others have none).</summary>
+    public IReadOnlyDictionary<string, TeacherOptions> TeacherOptions { get; init; } = new Dictionary<string, TeacherOptions>();
 
     /// <summary>Teacher logits (.npy, training rows × classes) made elsewhere, for example by PyTorch; used instead of teacher files.</summary>
     public IReadOnlyList<string> TeacherLogits { get; init; } = [];

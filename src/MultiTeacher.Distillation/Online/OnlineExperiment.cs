@@ -9,6 +9,7 @@ using MultiTeacher.Core.Training;
 using MultiTeacher.Distillation.Experiments;
 using MultiTeacher.Distillation.Pipeline;
 using MultiTeacher.Distillation.Reports;
+using MultiTeacher.Core.Teachers;
 using MultiTeacher.Distillation.Teachers;
 
 namespace MultiTeacher.Distillation.Online;
@@ -42,7 +43,7 @@ public static class OnlineExperiment
         var train = fullTrain.FirstRows(request.TrainRows);
         var test = fullTest.FirstRows(request.TestRows);
         Directory.CreateDirectory(Path.Combine(outDirectory, "peers"));
-        var teacherModels = request.Teachers.Select(path => ModelCheckpoint.Load(path).Model).ToList();
+        CheckTeachers(request.Teachers, request.TeacherOptions, train);
 
         var runs = new List<OnlineRunSummary>();
         var firstPeerLogits = new Dictionary<string, List<float[]>>();
@@ -63,7 +64,7 @@ public static class OnlineExperiment
                     var group = new GroupRequest(name, request.Arch, train, settings)
                     {
                         Test = test,
-                        TeachersFor = codistill && teacherModels.Count > 0 ? _ => TeachersOf(request.Teachers, teacherModels, train) : null,
+                        TeachersFor = codistill ? TeachersFor(request.Teachers, train, request.TeacherOptions) : null,
                         OnEpoch = e => phase.Report(Interlocked.Increment(ref done), $"{e.PeerId} epoch {e.Epoch + 1}: test {e.TestAccuracy:P1}"),
                     };
                     result = await CodistillationGroup.RunAsync(group, akka, cancellationToken).ConfigureAwait(false);
@@ -134,29 +135,37 @@ public static class OnlineExperiment
     }
 
     /// <summary>
-    /// The teachers of <paramref name="paths"/> (safetensors files) as a group's <see cref="GroupRequest.TeachersFor"/>:
-    /// each peer gets its own copies, with logits on rows of <paramref name="train"/>; null when there are none.
+    /// The teachers of <paramref name="paths"/> (safetensors, TorchScript or ONNX files) as a group's
+    /// <see cref="GroupRequest.TeachersFor"/>: each peer gets its own copies, with logits on rows of
+    /// <paramref name="train"/>; null when there are none.
     /// </summary>
-    public static Func<int, IReadOnlyList<PipelineTeacher>>? TeachersFor(IReadOnlyList<string> paths, Dataset train)
+    public static Func<int, IReadOnlyList<PipelineTeacher>>? TeachersFor(IReadOnlyList<string> paths, Dataset train,
+        IReadOnlyDictionary<string, TeacherOptions>? options = null)
     {
         if (paths.Count == 0)
         {
             return null;
         }
 
-        var models = paths.Select(path => ModelCheckpoint.Load(path).Model).ToList();
-        return _ => TeachersOf(paths, models, train);
+        // Each peer gets its own copy: a teacher source is used by one actor only.
+        return _ => paths.Select(path => new PipelineTeacher(Path.GetFileNameWithoutExtension(path), SourceOf(path, train, options))).ToList();
     }
 
-    private static List<PipelineTeacher> TeachersOf(IReadOnlyList<string> paths, List<Model> models, Dataset train)
+    /// <summary>Loads and probes every teacher on <paramref name="train"/> before any group starts: a refusal comes first.</summary>
+    private static void CheckTeachers(IReadOnlyList<string> paths, IReadOnlyDictionary<string, TeacherOptions> options, Dataset train)
     {
-        // Each peer gets its own copy: a model source is used by one actor only.
-        return models.Select((m, i) =>
+        foreach (var path in paths)
         {
-            var copy = Model.Create(m.Architecture, 0);
-            copy.CopyWeightsFrom(m);
-            return new PipelineTeacher(Path.GetFileNameWithoutExtension(paths[i]), new ModelLogitSource(copy, train));
-        }).ToList();
+            using var network = TeacherLoader.Load(path, options.GetValueOrDefault(path));
+            TeacherProbe.Check(network, train);
+        }
+    }
+
+    /// <summary>A safetensors teacher as a model source (its weights can be hot-swapped); any other format as a network source.</summary>
+    private static ILogitSource SourceOf(string path, Dataset train, IReadOnlyDictionary<string, TeacherOptions>? options)
+    {
+        var network = TeacherLoader.Load(path, options?.GetValueOrDefault(path));
+        return network is CheckpointTeacher checkpoint ? new ModelLogitSource(checkpoint.Model, train) : new NetworkLogitSource(network, train);
     }
 
     private static OnlineRunSummary Summarize(string name, string mode, long seed, GroupResult result)

@@ -18,6 +18,9 @@ public sealed record OnlineRequest
     /// <summary>Use only the first this many test rows (null: all).</summary>
     public int? TestRows { get; init; }
 
-    /// <summary>Teacher model files (safetensors) that take part beside the peers in the codistilled groups.</summary>
+    /// <summary>Teacher model files (safetensors, TorchScript or ONNX) that take part beside the peers in the codistilled groups.</summary>
     public IReadOnlyList<string> Teachers { get; init; } = [];
+
+    /// <summary>Settings of teachers written in the object form, by their path in <see cref="Teachers"/>.</summary>
+    public IReadOnlyDictionary<string, Core.Teachers.TeacherOptions> TeacherOptions { get; init; } = new Dictionary<string, Core.Teachers.TeacherOptions>();
 }
