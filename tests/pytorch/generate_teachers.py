@@ -2,8 +2,9 @@
 """Writes the PyTorch-made teacher fixtures read by MultiTeacher.Core.Tests (Teachers/ tests).
 
 Run with Debian's Python, which has numpy and torch:  /usr/bin/python3 tests/pytorch/generate_teachers.py
-The output is deterministic for one PyTorch version and small (about 200 KB); it is committed under
-tests/MultiTeacher.Core.Tests/Teachers/Fixtures/, so the tests need no Python.
+The values are deterministic for one PyTorch version (TorchScript archives differ in metadata from run to run); the
+files are small (about 750 KB in all) and committed under tests/MultiTeacher.Core.Tests/Teachers/Fixtures/, so the
+tests need no Python.
 
 Files (every model untrained, seeded; inputs are the first 32 Fashion-MNIST test images, pixels / 255):
   inputs.npy                  (32, 1, 28, 28) float32
@@ -18,6 +19,7 @@ Files (every model untrained, seeded; inputs are the first 32 Fashion-MNIST test
   nan.pt                      an MLP whose outputs are NaN: refused
   rgb.pt / rgb.onnx           a cnn on 3x32x32 inputs: refused on 1x28x28 data (ONNX declares its input shape)
   branchy.pt                  scripted control flow (an if on the batch size and a loop): runs in TorchSharp
+  rgb8.pt                     a cnn on 3x8x8 inputs with 5 classes, for the .npy data test of `mt distill`
 """
 import os
 import sys
@@ -122,6 +124,10 @@ def main():
         branchy = Branchy().eval()
         torch.jit.script(branchy).save(os.path.join(OUT, "branchy.pt"))
         save_npy("branchy.logits.npy", branchy(inputs).numpy())
+
+        torch.manual_seed(7)
+        rgb8 = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 5)).eval()
+        torch.jit.script(rgb8).save(os.path.join(OUT, "rgb8.pt"))
 
     print(f"wrote {len(os.listdir(OUT))} files to {os.path.normpath(OUT)}")
 

@@ -49,6 +49,7 @@ internal static class DistillConfig
         };
         return new DistillRequest
         {
+            Data = DataConfig.Read(configuration, baseDirectory),
             Teachers = teachers,
             TeacherOptions = teacherOptions,
             TeacherLogits = teacherLogits,

@@ -38,8 +38,8 @@ public sealed class CheckpointTeacher : ITeacherNetwork
         using var scope = torch.NewDisposeScope();
         using var inference = torch.inference_mode();
         Model.eval();
-        long[] shape = [rows, .. Array.ConvertAll(sampleShape, d => (long)d)];
-        var x = TensorData.From(inputs.Span, shape, TorchRuntime.Device);
+        // (rows, features), as the trainers feed our models: each views it in its own input shape.
+        var x = TensorData.From(inputs.Span, [rows, ShapeText.Product(sampleShape)], TorchRuntime.Device);
         try
         {
             var logits = Model.forward(x); // (rows, classes)

@@ -32,7 +32,7 @@ public static class TeacherProbe
         if (shape.Length != 2 || shape[0] != rows || shape[1] != data.Classes)
         {
             var why = shape.Length == 2 && shape[0] == rows
-                ? $"it predicts {shape[1]} classes, the data has {data.Classes}"
+                ? $"it predicts {shape[1]} classes, the data has {data.Classes} classes"
                 : "logits must be one row of class scores per sample";
             throw new TeacherRefusedException(path,
                 $"expected logits of shape ({rows}, {data.Classes}) for {rows} rows of {data.Name}, got {output.ShapeText}: {why}");

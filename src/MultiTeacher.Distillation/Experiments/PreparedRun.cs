@@ -35,10 +35,11 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Settings.Validate();
-        var fullTrain = DatasetCatalog.Load(dataDirectory, "train");
+        var (fullTrain, test) = request.Data is { } files
+            ? files.LoadSplits()
+            : (DatasetCatalog.Load(dataDirectory, "train"), DatasetCatalog.Load(dataDirectory, "test"));
         var train = fullTrain.FirstRows(request.TrainRows);
-        var test = DatasetCatalog.Load(dataDirectory, "test");
-        var student = Architecture.Parse(request.Student);
+        var student = Architecture.ForData(request.Student, train.SampleShape, train.Classes);
         DataCompatibility.Check(student, train, $"student {request.Student}");
         if (request.Teachers.Count == 0 && request.TeacherLogits.Count == 0 && request.Settings.Alpha > 0)
         {

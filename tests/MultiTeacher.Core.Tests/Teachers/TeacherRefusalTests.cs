@@ -7,7 +7,7 @@ namespace MultiTeacher.Core.Tests.Teachers;
 public sealed class TeacherRefusalTests
 {
     [Theory]
-    [InlineData("seven_classes.pt", null, "expected logits of shape (16, 10)", "got (16, 7): it predicts 7 classes, the data has 10")]
+    [InlineData("seven_classes.pt", null, "expected logits of shape (16, 10)", "got (16, 7): it predicts 7 classes, the data has 10 classes")]
     [InlineData("nan.pt", null, "expected finite logits, got NaN at row 0, class 0", "fixture-inputs")]
     [InlineData("rgb.pt", null, "failed on a batch of shape (16, 1, 28, 28)", "3")]
     [InlineData("rgb.onnx", null, "expects input 'input' of shape (batch, 3, 32, 32), the data gives (16, 1, 28, 28)", "rgb.onnx")]
