@@ -45,6 +45,7 @@ internal static class OnlineConfig
             Arch = c.GetString("arch"),
             Settings = settings,
             Seeds = c.GetList("seeds", "integers", t => long.Parse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
+            Data = DataConfig.Read(configuration, baseDirectory),
             Teachers = teachers,
             TeacherOptions = teacherOptions,
             TrainRows = c.HasValue("train-rows") ? c.Get("train-rows", "a row count or all", DistillConfig.ParseRows) : null,

@@ -38,10 +38,13 @@ public static class OnlineExperiment
         }
 
         var clock = Stopwatch.StartNew();
-        var fullTrain = DatasetCatalog.Load(dataDirectory, "train");
-        var fullTest = DatasetCatalog.Load(dataDirectory, "test");
+        var (fullTrain, fullTest) = request.Data is { } files
+            ? files.LoadSplits()
+            : (DatasetCatalog.Load(dataDirectory, "train"), DatasetCatalog.Load(dataDirectory, "test"));
         var train = fullTrain.FirstRows(request.TrainRows);
         var test = fullTest.FirstRows(request.TestRows);
+        var datasetName = request.Data?.Name ?? DatasetCatalog.FashionMnist;
+        request = request with { Arch = Architecture.ForData(request.Arch, train.SampleShape, train.Classes).Text };
         Directory.CreateDirectory(Path.Combine(outDirectory, "peers"));
         CheckTeachers(request.Teachers, request.TeacherOptions, train);
 
@@ -77,7 +80,7 @@ public static class OnlineExperiment
                     model.SetWeights(peer.Weights);
                     ModelCheckpoint.Save(model, Path.Combine(outDirectory, "peers", $"{name}_{peer.PeerId}.safetensors"), new Dictionary<string, string>
                     {
-                        ["dataset"] = DatasetCatalog.FashionMnist,
+                        ["dataset"] = datasetName,
                         ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
                         ["mode"] = mode,
                         ["test_accuracy"] = peer.History[^1].TestAccuracy.ToString("R", CultureInfo.InvariantCulture),
@@ -93,7 +96,7 @@ public static class OnlineExperiment
         var summary = new OnlineSummary
         {
             Id = Path.GetFileName(Path.GetFullPath(outDirectory)),
-            Dataset = new DatasetSummary(DatasetCatalog.FashionMnist, train.Count, 0, test.Count, test.Classes),
+            Dataset = new DatasetSummary(datasetName, train.Count, 0, test.Count, test.Classes),
             Settings = new OnlineSettingsSummary(request.Arch, request.Settings.Peers, request.Settings.Partitioning.ToString().ToLowerInvariant(),
                 request.Settings.ExchangeEverySteps, request.Settings.BurnInStepsFor(stepsPerEpoch), request.Settings.MaxStalenessSteps,
                 "optimizer steps of the receiving peer (its step − the checkpoint's step)", request.Settings.WaitForPeers, request.Settings.Temperature,

@@ -3,7 +3,10 @@ namespace MultiTeacher.Distillation.Online;
 /// <summary>What <c>mt online</c> runs: for each seed, the same peers trained independently and codistilled.</summary>
 public sealed record OnlineRequest
 {
-    /// <summary>Every peer's architecture.</summary>
+    /// <summary>The data as four .npy files, or null for Fashion-MNIST (IDX files found from the data directory).</summary>
+    public Core.Data.NpyDataFiles? Data { get; init; }
+
+    /// <summary>Every peer's architecture (a cnn takes its input shape and class count from the data when it does not name them).</summary>
     public string Arch { get; init; } = "mlp:784-256-10";
 
     /// <summary>Settings shared by every group (the seed is replaced by each of <see cref="Seeds"/>).</summary>
