@@ -22,9 +22,10 @@ public sealed class OnnxTeacher : ITeacherNetwork
     private readonly string _outputName;
     private readonly TeacherOptions _options;
 
-    private OnnxTeacher(string path, InferenceSession session, TeacherOptions options)
+    private OnnxTeacher(string path, InferenceSession session, TeacherOptions options, long parameterCount)
     {
         Path = path;
+        ParameterCount = parameterCount;
         _session = session;
         _options = options;
         if (session.InputMetadata.Count != 1)
@@ -54,7 +55,7 @@ public sealed class OnnxTeacher : ITeacherNetwork
     public string Description { get; }
 
     /// <inheritdoc />
-    public long ParameterCount => 0;
+    public long ParameterCount { get; }
 
     /// <summary>Loads the model at <paramref name="path"/>, after checking that the file is a whole ModelProto.</summary>
     /// <exception cref="DataFormatException">The file is truncated or corrupt, or ONNX Runtime cannot load it; the message gives the reason.</exception>
@@ -85,7 +86,7 @@ public sealed class OnnxTeacher : ITeacherNetwork
 
         try
         {
-            return new OnnxTeacher(path, session, options);
+            return new OnnxTeacher(path, session, options, OnnxParameterCount.Count(bytes));
         }
         catch
         {

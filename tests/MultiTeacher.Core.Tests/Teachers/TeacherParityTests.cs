@@ -28,6 +28,18 @@ public sealed class TeacherParityTests
         Close.AssertClose(logits, TeacherFixtures.PyTorchLogits(expected), atol: 1e-4, rtol: 0, $"{file} logits");
     }
 
+    [Theory]
+    [InlineData("cnn.onnx")]
+    [InlineData("cnn.pt")]
+    [InlineData("cnn.safetensors")]
+    public void ParameterCount_AnyFormat_CountsTheCnnsWeights(string file)
+    {
+        using var teacher = TeacherLoader.Load(TeacherFixtures.File(file));
+
+        // cnn:4-8-16: conv 1→4 (40), conv 4→8 (296), linear 200→16 (3,216), linear 16→10 (170).
+        Assert.Equal(40 + 296 + 3216 + 170, teacher.ParameterCount);
+    }
+
     [Fact]
     public void Detect_FormatByContentNotExtension_RenamedFilesStillLoad()
     {
