@@ -85,6 +85,25 @@ public sealed class ConfigSection
         });
 
     /// <summary>
+    /// A list whose items are strings or objects of scalar fields, each read as fields: a string item is the object
+    /// <c>{ <paramref name="shortField"/> = item }</c>. Fields outside <paramref name="fields"/>, nested values, and
+    /// objects without <paramref name="shortField"/> are errors naming the key. For example teachers written
+    /// <c>["a.pt", { path = "b.onnx", weight = 2 }]</c>.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> GetRecordList(string key, string shortField, IReadOnlyCollection<string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var expected = $"an array of strings or objects {{ {string.Join(", ", fields.Select(f => f + " = ..."))} }}";
+        return Read<IReadOnlyList<IReadOnlyDictionary<string, string>>>(key, expected, v => ConfigTree.KindOf(v) switch
+        {
+            ValueKind.Array => [.. v.GetArray().Select((item, i) => Record(ConfigPath.Combine(Path, key), i, item, shortField, fields, expected))],
+            ValueKind.Text => [.. v.GetString().Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(text => new Dictionary<string, string> { [shortField] = text })],
+            _ => throw new FormatException(),
+        });
+    }
+
+    /// <summary>
     /// A scalar in a format of the caller's: <paramref name="parse"/> gets its text and throws
     /// <see cref="FormatException"/> (or <see cref="OverflowException"/>, <see cref="ArgumentException"/>) when the
     /// text is not one; the message then names the key, <paramref name="expected"/>, the value and its origin.
@@ -111,6 +130,40 @@ public sealed class ConfigSection
             };
             throw new InvalidConfigurationException($"{path}: expected {expected}, got {found} ({_configuration.SourceOf(path)})", e);
         }
+    }
+
+    private Dictionary<string, string> Record(string path, int index, HoconValue item, string shortField, IReadOnlyCollection<string> fields, string expected)
+    {
+        try
+        {
+            return Record(item, shortField, fields);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidConfigurationException($"{path}: item {index}: {e.Message}; expected {expected} ({_configuration.SourceOf(path)})", e);
+        }
+    }
+
+    private static Dictionary<string, string> Record(HoconValue item, string shortField, IReadOnlyCollection<string> fields)
+    {
+        if (ConfigTree.KindOf(item) == ValueKind.Text)
+        {
+            return new Dictionary<string, string> { [shortField] = item.GetString() };
+        }
+
+        if (ConfigTree.KindOf(item) != ValueKind.Object)
+        {
+            throw new FormatException("neither a string nor an object");
+        }
+
+        var record = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in item.GetObject().Items)
+        {
+            record[name] = !fields.Contains(name) ? throw new FormatException($"unknown field '{name}'")
+                : ConfigTree.KindOf(value) == ValueKind.Text ? value.GetString() : throw new FormatException($"field '{name}' is not a scalar");
+        }
+
+        return record.ContainsKey(shortField) ? record : throw new FormatException($"an object without '{shortField}'");
     }
 
     private static HoconValue Scalar(HoconValue value) =>

@@ -15,6 +15,7 @@ Architecture strings:
   mlp:784-1200-1200-10?dropout=0.2  Dropout after each hidden ReLU
   cnn:32-64-128                   Conv(1->32,3), ReLU, MaxPool2, Conv(32->64,3), ReLU, MaxPool2, Flatten,
                                   Linear(1600->128), ReLU, Linear(128->10); inputs 1x28x28
+  cnn:32-64-128?classes=5&input=3x32x32   the same on 3x32x32 inputs with 5 classes
 """
 import json
 import struct
@@ -47,17 +48,21 @@ def build(arch):
     elif kind == "cnn":
         c1, c2, hidden = sizes
         classes = int(options.get("classes", 10))
-        layers = [nn.Conv2d(1, c1, 3), nn.ReLU(), nn.MaxPool2d(2),
+        channels, side, _ = input_shape(arch)
+        side2 = ((side - 2) // 2 - 2) // 2
+        layers = [nn.Conv2d(channels, c1, 3), nn.ReLU(), nn.MaxPool2d(2),
                   nn.Conv2d(c1, c2, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                  nn.Linear(c2 * 5 * 5, hidden), nn.ReLU(), nn.Linear(hidden, classes)]
+                  nn.Linear(c2 * side2 * side2, hidden), nn.ReLU(), nn.Linear(hidden, classes)]
     else:
         raise ValueError(f"unknown architecture '{arch}'")
     return nn.Sequential(*layers)
 
 
 def input_shape(arch):
-    kind, sizes, _ = parse_arch(arch)
-    return (1, 28, 28) if kind == "cnn" else (sizes[0],)
+    kind, sizes, options = parse_arch(arch)
+    if kind == "cnn":
+        return tuple(int(d) for d in options.get("input", "1x28x28").split("x"))
+    return (sizes[0],)
 
 
 _DTYPES = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "U8": np.uint8, "I32": np.int32}

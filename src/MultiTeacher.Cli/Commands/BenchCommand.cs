@@ -10,6 +10,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Measure throughput; with --json, one JSON object per line.");
         bench.Subcommands.Add(NeuralNetBench.CreateCommand());
+        bench.Subcommands.Add(TeachersBench.CreateCommand());
         bench.Subcommands.Add(ActorsBench.CreateCommand());
         bench.Subcommands.Add(PipelineBench.CreateCommand());
         bench.Subcommands.Add(UnavailableCommand.Create("cluster", "Teacher serving across processes: not available in this version (it returns on Akka.Cluster)."));

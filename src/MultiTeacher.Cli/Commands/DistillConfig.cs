@@ -16,11 +16,26 @@ internal static class DistillConfig
     {
         var c = configuration.Section(Section);
         var teacherWeights = c.GetList("teacher-weights", "numbers", t => float.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture));
+        var (teachers, teacherOptions, entryWeights) = TeacherEntries.Read(c, "teachers", baseDirectory);
+        var teacherLogits = c.GetStringList("teacher-logits").Select(p => Path.GetFullPath(p, baseDirectory)).ToList();
+        var aggregation = c.Get("aggregation", "mean, weighted or geometric", ParseAggregation);
+        if (entryWeights.Any(w => w is not null))
+        {
+            // Weights given per teacher: teachers without one (and teacher logits) weigh 1, and a mean becomes weighted.
+            if (teacherWeights.Count > 0)
+            {
+                throw new InvalidConfigurationException($"{Section}: give teacher weights either as teacher-weights or as weight in the teachers' entries, not both");
+            }
+
+            teacherWeights = [.. entryWeights.Select(w => w ?? 1f), .. teacherLogits.Select(_ => 1f)];
+            aggregation = aggregation == EnsembleMethod.Mean ? EnsembleMethod.Weighted : aggregation;
+        }
+
         var settings = new DistillationSettings
         {
             Temperature = (float)c.GetDouble("temperature"),
             Alpha = (float)c.GetDouble("alpha"),
-            Aggregation = c.Get("aggregation", "mean, weighted or geometric", ParseAggregation),
+            Aggregation = aggregation,
             TeacherWeights = teacherWeights.Count > 0 ? teacherWeights : null,
             Epochs = c.GetInt("epochs"),
             BatchSize = c.GetInt("batch"),
@@ -35,8 +50,10 @@ internal static class DistillConfig
         };
         return new DistillRequest
         {
-            Teachers = c.GetStringList("teachers").Select(p => Path.GetFullPath(p, baseDirectory)).ToList(),
-            TeacherLogits = c.GetStringList("teacher-logits").Select(p => Path.GetFullPath(p, baseDirectory)).ToList(),
+            Data = DataConfig.Read(configuration, baseDirectory),
+            Teachers = teachers,
+            TeacherOptions = teacherOptions,
+            TeacherLogits = teacherLogits,
             Student = c.GetString("student"),
             ValidationRows = c.GetInt("validation"),
             TrainRows = c.HasValue("train-rows") ? c.Get("train-rows", "a row count or all", ParseRows) : null,

@@ -34,12 +34,20 @@ internal static class OnlineConfig
             BatchSize = c.GetInt("batch"),
             LearningRate = (float)c.GetDouble("lr"),
         };
+        var (teachers, teacherOptions, weights) = TeacherEntries.Read(c, "teachers", baseDirectory);
+        if (weights.Any(w => w is not null))
+        {
+            throw new InvalidConfigurationException($"{Section}.teachers: weight is not used by mt online (its teachers join the peers' mean with weight 1)");
+        }
+
         return new OnlineRequest
         {
             Arch = c.GetString("arch"),
             Settings = settings,
             Seeds = c.GetList("seeds", "integers", t => long.Parse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
-            Teachers = c.GetStringList("teachers").Select(p => Path.GetFullPath(p, baseDirectory)).ToList(),
+            Data = DataConfig.Read(configuration, baseDirectory),
+            Teachers = teachers,
+            TeacherOptions = teacherOptions,
             TrainRows = c.HasValue("train-rows") ? c.Get("train-rows", "a row count or all", DistillConfig.ParseRows) : null,
             TestRows = c.HasValue("test-rows") ? c.Get("test-rows", "a row count or all", DistillConfig.ParseRows) : null,
         };

@@ -8,7 +8,7 @@ public enum ArchitectureKind
     /// <summary><c>mlp:784-1200-1200-10[?dropout=p]</c>: dense layers with ReLU between them.</summary>
     Mlp,
 
-    /// <summary><c>cnn:C1-C2-H[?classes=n]</c>: two 3×3 convolutions with pooling, then two dense layers; 1×28×28 inputs.</summary>
+    /// <summary><c>cnn:C1-C2-H[?classes=n&amp;input=CxHxW]</c>: two 3×3 convolutions with pooling, then two dense layers; 1×28×28 inputs unless <c>input</c> says.</summary>
     Cnn,
 }
 
@@ -19,7 +19,7 @@ public enum ArchitectureKind
 /// </summary>
 public sealed record Architecture(string Text, ArchitectureKind Kind, int[] Sizes, float Dropout, int[] InputShape, int Classes)
 {
-    private const string Expected = "expected 'mlp:IN-H1-...-OUT[?dropout=p]' or 'cnn:C1-C2-HIDDEN[?classes=N]'";
+    private const string Expected = "expected 'mlp:IN-H1-...-OUT[?dropout=p]' or 'cnn:C1-C2-HIDDEN[?classes=N&input=CxHxW]'";
 
     /// <summary>Number of input features per sample.</summary>
     public int InputSize => ShapeText.Product(InputShape);
@@ -75,6 +75,44 @@ public sealed record Architecture(string Text, ArchitectureKind Kind, int[] Size
     /// <inheritdoc />
     public override string ToString() => Text;
 
+    /// <summary>
+    /// The architecture of <paramref name="text"/> for samples of <paramref name="sampleShape"/> in
+    /// <paramref name="classes"/> classes: a cnn that does not name its input shape and class count takes them from the
+    /// data (its text then names them, e.g. <c>cnn:32-64-128?classes=5&amp;input=3x32x32</c>); an mlp is as written.
+    /// </summary>
+    /// <exception cref="ArchitectureException">The data's samples cannot be a cnn's input (not C×H×W, not square, smaller than 10×10).</exception>
+    public static Architecture ForData(string text, int[] sampleShape, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(sampleShape);
+        var parsed = Parse(text);
+        if (parsed.Kind != ArchitectureKind.Cnn || (parsed.InputShape.AsSpan().SequenceEqual(sampleShape) && parsed.Classes == classes))
+        {
+            return parsed;
+        }
+
+        var query = text.IndexOf('?', StringComparison.Ordinal);
+        var options = query < 0 ? "" : text[(query + 1)..];
+        var given = options.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(o => o.Split('=')[0]).ToHashSet(StringComparer.Ordinal);
+        var added = new List<string>();
+        if (!given.Contains("classes"))
+        {
+            added.Add(string.Create(CultureInfo.InvariantCulture, $"classes={classes}"));
+        }
+
+        if (!given.Contains("input"))
+        {
+            if (sampleShape.Length != 3)
+            {
+                throw new ArchitectureException(
+                    $"architecture '{text}': a cnn takes samples of shape (channels, height, width); the data's samples have shape ({string.Join(", ", sampleShape)})");
+            }
+
+            added.Add("input=" + string.Join("x", sampleShape));
+        }
+
+        return added.Count == 0 ? parsed : Parse(text + (query < 0 ? "?" : "&") + string.Join("&", added));
+    }
+
     private static Architecture Mlp(string text, int[] sizes, Dictionary<string, string> options)
     {
         if (sizes.Length < 2)
@@ -107,11 +145,18 @@ public sealed record Architecture(string Text, ArchitectureKind Kind, int[] Size
         }
 
         var classes = 10;
+        int[] input = [1, 28, 28];
         foreach (var (key, value) in options)
         {
+            if (key == "input")
+            {
+                input = ParseInput(text, value);
+                continue;
+            }
+
             if (key != "classes")
             {
-                throw new ArchitectureException($"architecture '{text}': unknown option '{key}' for cnn (known: classes)");
+                throw new ArchitectureException($"architecture '{text}': unknown option '{key}' for cnn (known: classes, input)");
             }
 
             if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out classes) || classes < 2)
@@ -120,7 +165,26 @@ public sealed record Architecture(string Text, ArchitectureKind Kind, int[] Size
             }
         }
 
-        return new Architecture(text, ArchitectureKind.Cnn, sizes, 0f, [1, 28, 28], classes);
+        return new Architecture(text, ArchitectureKind.Cnn, sizes, 0f, input, classes);
+    }
+
+    /// <summary>A cnn's input shape <c>CxHxW</c>: square (as the layers are built), at least 10×10 so two conv-pool stages leave a pixel.</summary>
+    private static int[] ParseInput(string text, string value)
+    {
+        var parts = value.Split('x');
+        var shape = new int[parts.Length];
+        if (parts.Length != 3 || !parts.Select((p, i) => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]) && shape[i] > 0).All(ok => ok))
+        {
+            throw new ArchitectureException($"architecture '{text}': input must be CxHxW such as 3x32x32, got '{value}'");
+        }
+
+        if (shape[1] != shape[2] || shape[1] < 10)
+        {
+            throw new ArchitectureException(
+                $"architecture '{text}': a cnn takes square images of at least 10x10 (two 3x3 convolutions, each followed by 2x2 pooling), got {shape[1]}x{shape[2]}");
+        }
+
+        return shape;
     }
 
     private static int[] ParseSizes(string text, string sizesText)

@@ -17,7 +17,7 @@ namespace MultiTeacher.Distillation.Experiments;
 public static class DistillRunner
 {
     /// <summary>
-    /// Runs the request on the Fashion-MNIST (or IDX) data found from <paramref name="dataDirectory"/>;
+    /// Runs the request on its .npy data, or on the Fashion-MNIST (or IDX) data found from <paramref name="dataDirectory"/>;
     /// <paramref name="akka"/> configures the pipeline's ActorSystem.
     /// </summary>
     public static async Task<RunSummary> RunAsync(DistillRequest request, string? dataDirectory, string outDirectory, IRunProgress progress,
@@ -29,12 +29,12 @@ public static class DistillRunner
 
         Directory.CreateDirectory(Path.Combine(outDirectory, "students"));
         var checkpoint = Path.Combine(outDirectory, "students", "student.safetensors");
-        var (model, summary, pipeline) = await StudentRuns.DistilledAsync(request.Student, request.Settings.Seed, run.Train, run.Labels,
+        var (model, summary, pipeline) = await StudentRuns.DistilledAsync(run.Student.Text, request.Settings.Seed, run.Train, run.Labels,
             teachers.Select(t => (t.Id, t.Train!)).ToList(), request.Settings, run.Validation, run.Test, progress, akka, cancellationToken, checkpoint)
             .ConfigureAwait(false);
         ModelCheckpoint.Save(model, checkpoint, new Dictionary<string, string>
         {
-            ["dataset"] = DatasetCatalog.FashionMnist,
+            ["dataset"] = DatasetName(request),
             ["seed"] = request.Settings.Seed.ToString(CultureInfo.InvariantCulture),
             ["temperature"] = request.Settings.Temperature.ToString(CultureInfo.InvariantCulture),
             ["alpha"] = request.Settings.Alpha.ToString(CultureInfo.InvariantCulture),
@@ -47,7 +47,7 @@ public static class DistillRunner
         var result = new RunSummary
         {
             Id = Path.GetFileName(Path.GetFullPath(outDirectory)),
-            Dataset = new DatasetSummary(DatasetCatalog.FashionMnist, run.Train.Count, run.Validation.Count, run.Test.Count, run.Test.Classes),
+            Dataset = new DatasetSummary(DatasetName(request), run.Train.Count, run.Validation.Count, run.Test.Count, run.Test.Classes),
             Distillation = new DistillationSummary(settings.Temperature, settings.Alpha, settings.Aggregation.ToString().ToLowerInvariant(), []),
             Teachers = teachers.Select(t => t.Summary!).ToList(),
             Ensemble = Ensemble(teachers, run.Test),
@@ -61,6 +61,8 @@ public static class DistillRunner
         DemoReport.Build(result).Write(Path.Combine(outDirectory, "report.html"));
         return result;
     }
+
+    private static string DatasetName(DistillRequest request) => request.Data?.Name ?? DatasetCatalog.FashionMnist;
 
     private static ModelSummary Ensemble(IReadOnlyList<PreparedTeacher> teachers, Dataset test)
     {

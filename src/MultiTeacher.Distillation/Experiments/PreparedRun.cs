@@ -1,6 +1,6 @@
-using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
+using MultiTeacher.Core.Teachers;
 using MultiTeacher.Core.Training;
 using MultiTeacher.Distillation.Data;
 using MultiTeacher.Distillation.Reports;
@@ -35,10 +35,11 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Settings.Validate();
-        var fullTrain = DatasetCatalog.Load(dataDirectory, "train");
+        var (fullTrain, test) = request.Data is { } files
+            ? files.LoadSplits()
+            : (DatasetCatalog.Load(dataDirectory, "train"), DatasetCatalog.Load(dataDirectory, "test"));
         var train = fullTrain.FirstRows(request.TrainRows);
-        var test = DatasetCatalog.Load(dataDirectory, "test");
-        var student = Architecture.Parse(request.Student);
+        var student = Architecture.ForData(request.Student, train.SampleShape, train.Classes);
         DataCompatibility.Check(student, train, $"student {request.Student}");
         if (request.Teachers.Count == 0 && request.TeacherLogits.Count == 0 && request.Settings.Alpha > 0)
         {
@@ -48,10 +49,28 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
         var split = TrainValidationSplit.Create(train, request.ValidationRows, request.Settings.Seed);
         var labels = request.Settings.Labels.Apply(split.Train, request.Settings.Seed);
         var teachers = new List<PreparedTeacher>();
-        foreach (var path in request.Teachers)
+        // Every teacher file is loaded and probed on the run's data before any teacher pass: a refusal comes first.
+        var networks = new List<ITeacherNetwork>();
+        try
         {
-            var id = PreparedTeacher.IdOf(path);
-            teachers.Add(load is null || load(id) ? LoadTeacher(path, train, test, split, progress, cancellationToken) : CheckTeacher(path, id, train));
+            foreach (var path in request.Teachers)
+            {
+                var network = TeacherLoader.Load(path, OptionsOf(request, path));
+                networks.Add(network);
+                TeacherProbe.Check(network, train);
+            }
+
+            foreach (var (path, network) in request.Teachers.Zip(networks))
+            {
+                var id = PreparedTeacher.IdOf(path);
+                teachers.Add(load is null || load(id)
+                    ? LoadTeacher(network, VariantOf(request, path), test, split, progress, train, cancellationToken)
+                    : new PreparedTeacher(id, path, null, null, null));
+            }
+        }
+        finally
+        {
+            networks.ForEach(n => n.Dispose());
         }
 
         foreach (var path in request.TeacherLogits)
@@ -64,26 +83,19 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
         return new PreparedRun(split.Train, split.Validation, test, labels, planner, teachers, student);
     }
 
-    private static PreparedTeacher CheckTeacher(string path, string id, Dataset train)
-    {
-        Check(path, ModelCheckpoint.Load(path).Model.Architecture, train);
-        return new PreparedTeacher(id, path, null, null, null);
-    }
+    private static TeacherOptions OptionsOf(DistillRequest request, string path) =>
+        request.TeacherOptions.TryGetValue(path, out var options) ? options : Core.Teachers.TeacherOptions.Default;
+
+    /// <summary>What besides the file decides a teacher's logits (the chosen output, the input layout): part of the cache key.</summary>
+    private static string? VariantOf(DistillRequest request, string path) =>
+        request.TeacherOptions.TryGetValue(path, out var options) && options != Core.Teachers.TeacherOptions.Default
+            ? $"output={options.Output};layout={options.InputLayout}"
+            : null;
 
     private static PreparedTeacher CheckLogits(string path, string id, Dataset train)
     {
         Check(path, LogitTable.Load(path), train);
         return new PreparedTeacher(id, path, null, null, null);
-    }
-
-    private static void Check(string path, Architecture arch, Dataset train)
-    {
-        if (arch.InputSize != train.Features || arch.Classes != train.Classes)
-        {
-            throw new InvalidOperationException(
-                $"teacher {path} ({arch}) takes {arch.InputSize} inputs and predicts {arch.Classes} classes; " +
-                $"the data {train.Name} has {train.Features} features and {train.Classes} classes");
-        }
     }
 
     private static void Check(string path, LogitTable table, Dataset train)
@@ -95,19 +107,16 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
         }
     }
 
-    private static PreparedTeacher LoadTeacher(string path, Dataset train, Dataset test, TrainValidationSplit split, IRunProgress progress,
-        CancellationToken cancellationToken)
+    private static PreparedTeacher LoadTeacher(ITeacherNetwork network, string? variant, Dataset test, TrainValidationSplit split, IRunProgress progress,
+        Dataset train, CancellationToken cancellationToken)
     {
-        var loaded = ModelCheckpoint.Load(path);
-        var arch = loaded.Model.Architecture;
-        Check(path, arch, train);
-
+        var path = network.Path;
         using var phase = progress.Phase($"teacher pass of {Path.GetFileName(path)} (cached beside it)", 1);
-        var trainLogits = TeacherLogitsCache.GetOrCompute(path, loaded.Model, train, cancellationToken);
-        var testLogits = TeacherLogitsCache.GetOrCompute(path, loaded.Model, test, cancellationToken);
+        var trainLogits = TeacherLogitsCache.GetOrCompute(network, train, variant, cancellationToken);
+        var testLogits = TeacherLogitsCache.GetOrCompute(network, test, variant, cancellationToken);
         var accuracy = Evaluator.FromLogits(testLogits.Values, test.Labels, test.Classes).Accuracy;
-        var summary = new ModelSummary(PreparedTeacher.IdOf(path), arch.Text, loaded.Model.ParameterCount, accuracy,
-            Math.Round(Throughput.InferenceSamplesPerSecond(loaded.Model)), path);
+        var summary = new ModelSummary(PreparedTeacher.IdOf(path), network.Description, (int)Math.Min(int.MaxValue, network.ParameterCount), accuracy,
+            Math.Round(TeacherInference.SamplesPerSecond(network, train.SampleShape)), path);
         return new PreparedTeacher(summary.Id, path, summary, trainLogits.Subset(split.TrainRows), testLogits);
     }
 

@@ -9,6 +9,7 @@ using MultiTeacher.Core.Training;
 using MultiTeacher.Distillation.Experiments;
 using MultiTeacher.Distillation.Pipeline;
 using MultiTeacher.Distillation.Reports;
+using MultiTeacher.Core.Teachers;
 using MultiTeacher.Distillation.Teachers;
 
 namespace MultiTeacher.Distillation.Online;
@@ -37,12 +38,15 @@ public static class OnlineExperiment
         }
 
         var clock = Stopwatch.StartNew();
-        var fullTrain = DatasetCatalog.Load(dataDirectory, "train");
-        var fullTest = DatasetCatalog.Load(dataDirectory, "test");
+        var (fullTrain, fullTest) = request.Data is { } files
+            ? files.LoadSplits()
+            : (DatasetCatalog.Load(dataDirectory, "train"), DatasetCatalog.Load(dataDirectory, "test"));
         var train = fullTrain.FirstRows(request.TrainRows);
         var test = fullTest.FirstRows(request.TestRows);
+        var datasetName = request.Data?.Name ?? DatasetCatalog.FashionMnist;
+        request = request with { Arch = Architecture.ForData(request.Arch, train.SampleShape, train.Classes).Text };
         Directory.CreateDirectory(Path.Combine(outDirectory, "peers"));
-        var teacherModels = request.Teachers.Select(path => ModelCheckpoint.Load(path).Model).ToList();
+        CheckTeachers(request.Teachers, request.TeacherOptions, train);
 
         var runs = new List<OnlineRunSummary>();
         var firstPeerLogits = new Dictionary<string, List<float[]>>();
@@ -63,7 +67,7 @@ public static class OnlineExperiment
                     var group = new GroupRequest(name, request.Arch, train, settings)
                     {
                         Test = test,
-                        TeachersFor = codistill && teacherModels.Count > 0 ? _ => TeachersOf(request.Teachers, teacherModels, train) : null,
+                        TeachersFor = codistill ? TeachersFor(request.Teachers, train, request.TeacherOptions) : null,
                         OnEpoch = e => phase.Report(Interlocked.Increment(ref done), $"{e.PeerId} epoch {e.Epoch + 1}: test {e.TestAccuracy:P1}"),
                     };
                     result = await CodistillationGroup.RunAsync(group, akka, cancellationToken).ConfigureAwait(false);
@@ -76,7 +80,7 @@ public static class OnlineExperiment
                     model.SetWeights(peer.Weights);
                     ModelCheckpoint.Save(model, Path.Combine(outDirectory, "peers", $"{name}_{peer.PeerId}.safetensors"), new Dictionary<string, string>
                     {
-                        ["dataset"] = DatasetCatalog.FashionMnist,
+                        ["dataset"] = datasetName,
                         ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
                         ["mode"] = mode,
                         ["test_accuracy"] = peer.History[^1].TestAccuracy.ToString("R", CultureInfo.InvariantCulture),
@@ -92,7 +96,7 @@ public static class OnlineExperiment
         var summary = new OnlineSummary
         {
             Id = Path.GetFileName(Path.GetFullPath(outDirectory)),
-            Dataset = new DatasetSummary(DatasetCatalog.FashionMnist, train.Count, 0, test.Count, test.Classes),
+            Dataset = new DatasetSummary(datasetName, train.Count, 0, test.Count, test.Classes),
             Settings = new OnlineSettingsSummary(request.Arch, request.Settings.Peers, request.Settings.Partitioning.ToString().ToLowerInvariant(),
                 request.Settings.ExchangeEverySteps, request.Settings.BurnInStepsFor(stepsPerEpoch), request.Settings.MaxStalenessSteps,
                 "optimizer steps of the receiving peer (its step − the checkpoint's step)", request.Settings.WaitForPeers, request.Settings.Temperature,
@@ -134,29 +138,37 @@ public static class OnlineExperiment
     }
 
     /// <summary>
-    /// The teachers of <paramref name="paths"/> (safetensors files) as a group's <see cref="GroupRequest.TeachersFor"/>:
-    /// each peer gets its own copies, with logits on rows of <paramref name="train"/>; null when there are none.
+    /// The teachers of <paramref name="paths"/> (safetensors, TorchScript or ONNX files) as a group's
+    /// <see cref="GroupRequest.TeachersFor"/>: each peer gets its own copies, with logits on rows of
+    /// <paramref name="train"/>; null when there are none.
     /// </summary>
-    public static Func<int, IReadOnlyList<PipelineTeacher>>? TeachersFor(IReadOnlyList<string> paths, Dataset train)
+    public static Func<int, IReadOnlyList<PipelineTeacher>>? TeachersFor(IReadOnlyList<string> paths, Dataset train,
+        IReadOnlyDictionary<string, TeacherOptions>? options = null)
     {
         if (paths.Count == 0)
         {
             return null;
         }
 
-        var models = paths.Select(path => ModelCheckpoint.Load(path).Model).ToList();
-        return _ => TeachersOf(paths, models, train);
+        // Each peer gets its own copy: a teacher source is used by one actor only.
+        return _ => paths.Select(path => new PipelineTeacher(Path.GetFileNameWithoutExtension(path), SourceOf(path, train, options))).ToList();
     }
 
-    private static List<PipelineTeacher> TeachersOf(IReadOnlyList<string> paths, List<Model> models, Dataset train)
+    /// <summary>Loads and probes every teacher on <paramref name="train"/> before any group starts: a refusal comes first.</summary>
+    private static void CheckTeachers(IReadOnlyList<string> paths, IReadOnlyDictionary<string, TeacherOptions> options, Dataset train)
     {
-        // Each peer gets its own copy: a model source is used by one actor only.
-        return models.Select((m, i) =>
+        foreach (var path in paths)
         {
-            var copy = Model.Create(m.Architecture, 0);
-            copy.CopyWeightsFrom(m);
-            return new PipelineTeacher(Path.GetFileNameWithoutExtension(paths[i]), new ModelLogitSource(copy, train));
-        }).ToList();
+            using var network = TeacherLoader.Load(path, options.GetValueOrDefault(path));
+            TeacherProbe.Check(network, train);
+        }
+    }
+
+    /// <summary>A safetensors teacher as a model source (its weights can be hot-swapped); any other format as a network source.</summary>
+    private static ILogitSource SourceOf(string path, Dataset train, IReadOnlyDictionary<string, TeacherOptions>? options)
+    {
+        var network = TeacherLoader.Load(path, options?.GetValueOrDefault(path));
+        return network is CheckpointTeacher checkpoint ? new ModelLogitSource(checkpoint.Model, train) : new NetworkLogitSource(network, train);
     }
 
     private static OnlineRunSummary Summarize(string name, string mode, long seed, GroupResult result)

@@ -3,7 +3,10 @@ namespace MultiTeacher.Distillation.Online;
 /// <summary>What <c>mt online</c> runs: for each seed, the same peers trained independently and codistilled.</summary>
 public sealed record OnlineRequest
 {
-    /// <summary>Every peer's architecture.</summary>
+    /// <summary>The data as four .npy files, or null for Fashion-MNIST (IDX files found from the data directory).</summary>
+    public Core.Data.NpyDataFiles? Data { get; init; }
+
+    /// <summary>Every peer's architecture (a cnn takes its input shape and class count from the data when it does not name them).</summary>
     public string Arch { get; init; } = "mlp:784-256-10";
 
     /// <summary>Settings shared by every group (the seed is replaced by each of <see cref="Seeds"/>).</summary>
@@ -18,6 +21,9 @@ public sealed record OnlineRequest
     /// <summary>Use only the first this many test rows (null: all).</summary>
     public int? TestRows { get; init; }
 
-    /// <summary>Teacher model files (safetensors) that take part beside the peers in the codistilled groups.</summary>
+    /// <summary>Teacher model files (safetensors, TorchScript or ONNX) that take part beside the peers in the codistilled groups.</summary>
     public IReadOnlyList<string> Teachers { get; init; } = [];
+
+    /// <summary>Settings of teachers written in the object form, by their path in <see cref="Teachers"/>.</summary>
+    public IReadOnlyDictionary<string, Core.Teachers.TeacherOptions> TeacherOptions { get; init; } = new Dictionary<string, Core.Teachers.TeacherOptions>();
 }
