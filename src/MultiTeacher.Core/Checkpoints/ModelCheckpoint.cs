@@ -71,15 +71,7 @@ public static class ModelCheckpoint
                 $"no '{ArchitectureKey}' in __metadata__: expected the architecture string (for example mlp:784-64-10), found keys [{string.Join(", ", file.Metadata.Keys)}]", null);
         }
 
-        Model model;
-        try
-        {
-            model = Model.Create(arch, 0);
-        }
-        catch (ArchitectureException e)
-        {
-            throw new DataFormatException(path, e.Message, e);
-        }
+        var model = CreateModel(path, arch);
 
         try
         {
@@ -138,6 +130,19 @@ public static class ModelCheckpoint
         return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("PK\u0003\u0004"u8);
     }
 
+    /// <summary>Builds the model a file at <paramref name="path"/> names; an unusable architecture is the file's error.</summary>
+    private static Model CreateModel(string path, string architecture)
+    {
+        try
+        {
+            return Model.Create(architecture, 0);
+        }
+        catch (ArchitectureException e)
+        {
+            throw new DataFormatException(path, e.Message, e);
+        }
+    }
+
     private static LoadedModel LoadTorchSave(string path, string? architecture)
     {
         if (architecture is null)
@@ -146,15 +151,7 @@ public static class ModelCheckpoint
                 "a torch.save state_dict holds no architecture string: name it (mt eval --arch cnn:32-64-128, for example)", null);
         }
 
-        Model model;
-        try
-        {
-            model = Model.Create(architecture, 0);
-        }
-        catch (ArchitectureException e)
-        {
-            throw new DataFormatException(path, e.Message, e);
-        }
+        var model = CreateModel(path, architecture);
 
         try
         {
