@@ -8,6 +8,8 @@ using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Numerics;
 using MultiTeacher.Core.Torch;
+using MultiTeacher.Dashboard;
+using MultiTeacher.Dashboard.Server;
 using MultiTeacher.Distillation;
 using MultiTeacher.Distillation.Pipeline;
 using MultiTeacher.Distillation.Students;
@@ -34,14 +36,32 @@ internal static class PipelineBench
         var rows = new Option<int?>("--rows") { Description = "Use only the first this many training rows (default: all 60,000)." };
         var threads = new Option<int>("--threads") { Description = "LibTorch intra-op threads.", DefaultValueFactory = _ => 2 };
         var data = CommonOptions.Data();
+        var dashboard = new Option<string?>("--dashboard")
+        {
+            Description = "Watch the actor runs with a live dashboard at [HOST:]PORT (0: a free port), to measure what it costs.",
+            HelpName = "[HOST:]PORT",
+        };
         var command = new Command("pipeline", "Samples/s of one distillation epoch through the actors and as the same loop called directly, " +
-            "and their ratio (goal: actors at least 0.95× direct).") { json, rounds, rows, threads, data };
-        command.SetAction((parse, token) => CommandRunner.RunAsync(t => RunAsync(parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows),
-            parse.GetValue(threads), parse.GetValue(data), t), token));
+            "and their ratio (goal: actors at least 0.95× direct).") { json, rounds, rows, threads, data, dashboard };
+        command.SetAction((parse, token) => CommandRunner.RunAsync(async t =>
+        {
+            var akka = CliConfiguration.Load().Config;
+            if (parse.GetValue(dashboard) is not { } spec)
+            {
+                return await RunAsync(parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows), parse.GetValue(threads),
+                    parse.GetValue(data), akka, watched: false, t).ConfigureAwait(false);
+            }
+
+            await using var live = await LiveDashboard.StartAsync(DashboardEndpoint.Parse(spec), t).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"mt: dashboard at {live.Url}").ConfigureAwait(false);
+            return await RunAsync(parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows), parse.GetValue(threads),
+                parse.GetValue(data), live.AkkaConfig.WithFallback(akka), watched: true, t).ConfigureAwait(false);
+        }, token));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool json, int rounds, int? rows, int threads, string? dataDirectory, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(bool json, int rounds, int? rows, int threads, string? dataDirectory, Config akka, bool watched,
+        CancellationToken cancellationToken)
     {
         if (threads < 1)
         {
@@ -49,7 +69,6 @@ internal static class PipelineBench
         }
 
         TorchRuntime.Threads = threads;
-        var akka = CliConfiguration.Load().Config;
         var train = DatasetCatalog.Load(dataDirectory, "train").FirstRows(rows);
         var tables = Enumerable.Range(0, Teachers).Select(t => SyntheticLogits(train, (ulong)t + 1)).ToList();
         var settings = new DistillationSettings { Epochs = 1, Seed = 1 };
@@ -89,6 +108,7 @@ internal static class PipelineBench
             ["direct_samples_per_s"] = Math.Round(Median(measured.Select(m => m.Direct))),
             ["ratio"] = Math.Round(Median(measured.Select(m => m.Actors / m.Direct)), 3),
             ["identical_weights"] = identical,
+            ["dashboard"] = watched,
         };
         if (json)
         {
