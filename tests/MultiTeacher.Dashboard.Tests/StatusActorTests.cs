@@ -1,0 +1,67 @@
+using Akka.Configuration;
+using MultiTeacher.Dashboard.Status;
+using MultiTeacher.Distillation.Pipeline;
+
+namespace MultiTeacher.Dashboard.Tests;
+
+/// <summary>The watcher on its own: events published on the EventStream, membership of a real one-node cluster.</summary>
+public sealed class StatusActorTests() : Akka.TestKit.Xunit2.TestKit(QuickRun.Serialized)
+{
+    [Fact]
+    public void Start_EventsOnTheEventStream_ReachTheBoard()
+    {
+        var board = new StatusBoard();
+        StatusActor.Start(Sys, board);
+
+        Sys.EventStream.Publish(new RunStarted("r", 10, 5, ["a"]));
+        Sys.EventStream.Publish(new CoordinatorProgress("r", 4, 2, 10, 2, 1, 0));
+        Sys.EventStream.Publish(new ReplicaShardServed("r", "a", "akka://x/user/a", 100));
+        Sys.EventStream.Publish(new StudentProgress("r", "student", 2, 8, 0.5, 0, 0));
+        Sys.EventStream.Publish(new RunFailed("r", "shard e0/s3 failed: no teacher answered"));
+
+        AwaitAssert(() =>
+        {
+            var status = board.Current;
+            Assert.Equal("failed", status.State);
+            Assert.Equal("shard e0/s3 failed: no teacher answered", status.Message);
+            Assert.Equal(new ShardView(10, 4, 0, 2, 2, 0, 0, 0, 0, 0, 1), status.Shards);
+            Assert.Equal(100, Assert.Single(status.Teachers).Rows);
+            Assert.Equal(new ChartPoint(8, 0.5), Assert.Single(status.Student.Loss));
+            Assert.Null(status.EtaSeconds);
+        });
+    }
+
+    [Fact]
+    public async Task Start_OnAClusterNode_ShowsItsMembersRolesAndReachability()
+    {
+        var config = ConfigurationFactory.ParseString("""
+            akka.actor.provider = cluster
+            akka.remote.dot-netty.tcp.hostname = 127.0.0.1
+            akka.remote.dot-netty.tcp.port = 0
+            akka.cluster.roles = [coordinator, teacher]
+            """).WithFallback(QuickRun.Serialized);
+        var node = ActorSystem.Create("dashboard-cluster", config);
+        try
+        {
+            var board = new StatusBoard();
+            StatusActor.Start(node, board);
+            var cluster = Akka.Cluster.Cluster.Get(node);
+            cluster.Join(cluster.SelfAddress);
+
+            AwaitAssert(() =>
+            {
+                var view = board.Current.Cluster;
+                Assert.Equal("cluster", view.Mode);
+                var member = Assert.Single(view.Members);
+                Assert.Equal(cluster.SelfAddress.ToString(), member.Address);
+                Assert.Equal(["coordinator", "teacher"], member.Roles);
+                Assert.Equal("Up", member.Status);
+                Assert.True(member.Reachable);
+            }, TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await node.Terminate();
+        }
+    }
+}
