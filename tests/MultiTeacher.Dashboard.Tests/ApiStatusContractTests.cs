@@ -10,7 +10,8 @@ namespace MultiTeacher.Dashboard.Tests;
 public sealed class ApiStatusContractTests
 {
     private static readonly string[] s_topLevel =
-        ["state", "runId", "message", "elapsedSeconds", "etaSeconds", "cluster", "shards", "teachers", "student", "checkpoints", "report", "earlierRuns"];
+        ["state", "runId", "message", "elapsedSeconds", "etaSeconds", "cluster", "shards", "teachers", "student", "checkpoints", "report", "earlierRuns",
+            "phase"];
 
     private static readonly string[] s_shards =
         ["total", "planned", "aggregated", "trained", "inFlight", "duplicatesDropped", "closedIncomplete", "lateDropped", "rejectedOutputs", "requeued", "replicas"];

@@ -32,8 +32,8 @@ internal static class DemoCommand
             var root = RepositoryRoot.Find();
             var outDir = parse.GetValue(output) ?? RunFolder.New(root);
             var plan = parse.GetValue(quick) ? DemoPlan.Quick : DemoPlan.Full;
-            var summary = await DashboardOption.RunAsync(parse.GetValue(dashboard), config.Config, akka => RunProgress.RunAsync(progress =>
-                DemoRunner.RunAsync(plan, parse.GetValue(data), parse.GetValue(models) ?? Path.Combine(root, "models"), outDir, progress, akka, token)),
+            var summary = await DashboardOption.RunAsync(parse.GetValue(dashboard), config.Config, (akka, watch) => RunProgress.RunAsync(progress =>
+                DemoRunner.RunAsync(plan, parse.GetValue(data), parse.GetValue(models) ?? Path.Combine(root, "models"), outDir, watch(progress), akka, token)),
                 _ => Path.Combine(outDir, "report.html"), token).ConfigureAwait(false);
             SummaryTable.Write(summary, outDir);
             return 0;

@@ -35,8 +35,8 @@ internal static class DistillCommand
             }
 
             var outDir = parse.GetValue(output) ?? RunFolder.New(RepositoryRoot.Find());
-            var summary = await DashboardOption.RunAsync(parse.GetValue(dashboard), tree.Config, akka =>
-                RunProgress.RunAsync(progress => DistillRunner.RunAsync(request, parse.GetValue(data), outDir, progress, akka, token)),
+            var summary = await DashboardOption.RunAsync(parse.GetValue(dashboard), tree.Config, (akka, watch) =>
+                RunProgress.RunAsync(progress => DistillRunner.RunAsync(request, parse.GetValue(data), outDir, watch(progress), akka, token)),
                 _ => Path.Combine(outDir, "report.html"), token).ConfigureAwait(false);
             SummaryTable.Write(summary, outDir);
             return 0;

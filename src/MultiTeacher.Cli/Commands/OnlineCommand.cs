@@ -58,8 +58,8 @@ internal static class OnlineCommand
             // The peers train in parallel, one actor each: share the core's threads between them.
             TorchRuntime.Threads = Math.Max(1, TorchRuntime.Threads / request.Settings.Peers);
             var outDir = parse.GetValue(output) ?? RunFolder.New(root);
-            var summary = await DashboardOption.RunAsync(parse.GetValue(dashboard), tree.Config, akka =>
-                RunProgress.RunAsync(progress => OnlineExperiment.RunAsync(request, parse.GetValue(data), outDir, progress, akka, token)),
+            var summary = await DashboardOption.RunAsync(parse.GetValue(dashboard), tree.Config, (akka, watch) =>
+                RunProgress.RunAsync(progress => OnlineExperiment.RunAsync(request, parse.GetValue(data), outDir, watch(progress), akka, token)),
                 _ => Path.Combine(outDir, "report.html"), token).ConfigureAwait(false);
             OnlineSummaryTable.Write(summary, outDir);
             return 0;

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using MultiTeacher.Cli.Commands;
 using MultiTeacher.Dashboard;
 using MultiTeacher.Dashboard.Server;
+using MultiTeacher.Distillation.Experiments;
 
 namespace MultiTeacher.Cli.Dashboard;
 
@@ -20,14 +21,16 @@ internal static class DashboardOption
 
     /// <summary>
     /// Runs <paramref name="run"/> with the ActorSystem configuration <paramref name="akka"/>, watched by a dashboard at
-    /// <paramref name="spec"/> when one is asked for. The dashboard says when the command ended and links
+    /// <paramref name="spec"/> when one is asked for; <paramref name="run"/>'s second argument wraps the command's
+    /// progress so the page shows its phases too. The dashboard says when the command ended and links
     /// <paramref name="reportOf"/>'s file; on a terminal it then stays up until Ctrl+C, so the final state can be read.
     /// </summary>
-    public static async Task<T> RunAsync<T>(string? spec, Config akka, Func<Config, Task<T>> run, Func<T, string> reportOf, CancellationToken cancellationToken)
+    public static async Task<T> RunAsync<T>(string? spec, Config akka, Func<Config, Func<IRunProgress, IRunProgress>, Task<T>> run, Func<T, string> reportOf,
+        CancellationToken cancellationToken)
     {
         if (spec is null)
         {
-            return await run(akka).ConfigureAwait(false);
+            return await run(akka, progress => progress).ConfigureAwait(false);
         }
 
         DashboardEndpoint endpoint;
@@ -50,7 +53,7 @@ internal static class DashboardOption
         T result;
         try
         {
-            result = await run(dashboard.AkkaConfig.WithFallback(akka)).ConfigureAwait(false);
+            result = await run(dashboard.AkkaConfig.WithFallback(akka), progress => new DashboardProgress(progress, dashboard.Board)).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -16,15 +16,14 @@ internal static class DashboardCharts
         var epochs = status.Student.Epochs;
         var series = new List<(string, IReadOnlyList<(double, double)>)>();
         var validation = epochs.Where(e => e.ValidationAccuracy is not null).Select(e => ((double)e.Epoch, e.ValidationAccuracy!.Value)).ToList();
-        var test = epochs.Where(e => e.TestAccuracy is not null).Select(e => ((double)e.Epoch, e.TestAccuracy!.Value)).ToList();
         if (validation.Count > 0)
         {
             series.Add(("validation", validation));
         }
 
-        if (test.Count > 0)
+        foreach (var group in epochs.Where(e => e.TestAccuracy is not null).GroupBy(e => e.Peer))
         {
-            series.Add(("test", test));
+            series.Add((group.Key is null ? "test" : $"test {group.Key}", group.Select(e => ((double)e.Epoch, e.TestAccuracy!.Value)).ToList()));
         }
 
         return SvgChart.Lines("Accuracy per epoch", "epoch", "accuracy", series);

@@ -21,6 +21,12 @@ public sealed record RunStatus(string State, string? RunId, string? Message, dou
     ShardView Shards, IReadOnlyList<ReplicaView> Teachers, StudentView Student, CheckpointView Checkpoints, string? Report,
     IReadOnlyList<EarlierRun> EarlierRuns)
 {
+    /// <summary>
+    /// What the command is doing, with its progress (e.g. "training teacher cnn:32-64-128 (40 %)"), when it reports its
+    /// phases: a demo trains teachers and baselines outside the pipeline before any run starts. Null otherwise.
+    /// </summary>
+    public string? Phase { get; init; }
+
     /// <summary>The snapshot before any run.</summary>
     public static RunStatus Waiting { get; } = new("waiting", null, null, 0, null, ClusterView.SingleProcess, ShardView.Empty, [], StudentView.Empty,
         CheckpointView.Empty, null, []);
@@ -52,8 +58,8 @@ public sealed record ReplicaView(string TeacherId, string Replica, int ShardsSer
 /// <summary>A point of a chart.</summary>
 public sealed record ChartPoint(double X, double Y);
 
-/// <summary>An epoch of the student.</summary>
-public sealed record EpochView(int Epoch, double? ValidationAccuracy, double? TestAccuracy, double MeanLoss);
+/// <summary>An epoch of the student, or of a codistillation peer (named by <paramref name="Peer"/>; null for the pipeline's student).</summary>
+public sealed record EpochView(int Epoch, double? ValidationAccuracy, double? TestAccuracy, double MeanLoss, string? Peer = null);
 
 /// <summary>The student's progress (in an online run: the first peer's loss series, every peer's epochs).</summary>
 /// <param name="ModelId">Its model id.</param>

@@ -14,6 +14,7 @@ public sealed class StatusBoard
     private TaskCompletionSource _changed = NewSignal();
     private string? _finishedMessage;
     private bool _finished, _failed;
+    private string? _phase;
 
     /// <summary>Incremented at every change.</summary>
     public long Version { get; private set; }
@@ -67,6 +68,16 @@ public sealed class StatusBoard
         });
     }
 
+    /// <summary>The command's current phase (see <see cref="RunStatus.Phase"/>), or null when it is between phases.</summary>
+    public void SetPhase(string? phase)
+    {
+        Change(() =>
+        {
+            _phase = phase;
+            _status = Decorate(_status);
+        });
+    }
+
     /// <summary>Waits until <see cref="Version"/> passes <paramref name="seen"/>, and returns the new version.</summary>
     public async Task<long> WaitForChangeAsync(long seen, CancellationToken cancellationToken)
     {
@@ -89,7 +100,7 @@ public sealed class StatusBoard
 
     private RunStatus Decorate(RunStatus status)
     {
-        status = status with { EarlierRuns = _earlier.ToList() };
+        status = status with { EarlierRuns = _earlier.ToList(), Phase = _finished ? null : _phase };
         if (!_finished)
         {
             return status;

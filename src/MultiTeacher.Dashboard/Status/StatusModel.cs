@@ -101,12 +101,19 @@ internal sealed class StatusModel(Func<double> clock)
             (_modelId, _steps) = (p.PeerId, p.Step);
             AddLoss(p.Step, p.Loss);
         }
+
+        if (_peers.Values.All(peer => peer.Step >= peer.TotalSteps))
+        {
+            // An online group has no coordinator to say it ended: every peer seen has taken its last step.
+            _state = "completed";
+            _endedAt = clock();
+        }
     }
 
     public void Apply(PeerEpochCompleted e)
     {
         Touch(e.RunId);
-        _epochs.Add(new EpochView(e.Epoch + 1, null, Finite(e.TestAccuracy), e.MeanLoss));
+        _epochs.Add(new EpochView(e.Epoch + 1, null, Finite(e.TestAccuracy), e.MeanLoss, e.PeerId));
     }
 
     public void Completed(string runId)
