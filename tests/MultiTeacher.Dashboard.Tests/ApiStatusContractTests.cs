@@ -41,7 +41,7 @@ public sealed class ApiStatusContractTests
         var train = QuickRun.Train(2_000);
         var request = QuickRun.Request("contract", train, epochs: 2, shardSize: 256);
 
-        var result = await DistillationPipeline.RunAsync(request, dashboard.AkkaConfig.WithFallback(QuickRun.Serialized));
+        var result = await DistillationPipeline.RunAsync(request, dashboard.Over(QuickRun.Serialized));
         using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri("api/status", UriKind.Relative)));
 
         var root = status.RootElement;

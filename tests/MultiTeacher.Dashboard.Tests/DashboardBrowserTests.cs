@@ -29,7 +29,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         Assert.Equal("0", await page.InnerTextAsync("#trained"));
 
         var train = QuickRun.Train(12_000);
-        var run = DistillationPipeline.RunAsync(QuickRun.Request("browser", train, epochs: 3, shardSize: 256), dashboard.AkkaConfig.WithFallback(QuickRun.Serialized));
+        var run = DistillationPipeline.RunAsync(QuickRun.Request("browser", train, epochs: 3, shardSize: 256), dashboard.Over(QuickRun.Serialized));
 
         // While the run goes: the trained-shard counter rises and the loss chart has points, without a reload.
         await page.WaitForFunctionAsync("""

@@ -55,7 +55,7 @@ internal static class PipelineBench
             await using var live = await LiveDashboard.StartAsync(DashboardEndpoint.Parse(spec), t).ConfigureAwait(false);
             await Console.Error.WriteLineAsync($"mt: dashboard at {live.Url}").ConfigureAwait(false);
             return await RunAsync(parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows), parse.GetValue(threads),
-                parse.GetValue(data), live.AkkaConfig.WithFallback(akka), watched: true, t).ConfigureAwait(false);
+                parse.GetValue(data), live.Over(akka), watched: true, t).ConfigureAwait(false);
         }, token));
         return command;
     }

@@ -53,7 +53,7 @@ internal static class DashboardOption
         T result;
         try
         {
-            result = await run(dashboard.AkkaConfig.WithFallback(akka), progress => new DashboardProgress(progress, dashboard.Board)).ConfigureAwait(false);
+            result = await run(dashboard.Over(akka), progress => new DashboardProgress(progress, dashboard.Board)).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -8,7 +8,7 @@ namespace MultiTeacher.Dashboard.Server;
 
 /// <summary>
 /// An Akka extension that starts a <see cref="StatusActor"/> in every ActorSystem created with
-/// <see cref="ConfigFor"/> under its configuration: commands whose runs make ActorSystems of their own (<c>mt demo</c>
+/// <see cref="Over"/> as its configuration: commands whose runs make ActorSystems of their own (<c>mt demo</c>
 /// trains two students, each in a new system) report to one dashboard without the runners knowing it. The board is
 /// found by the id in <c>multiteacher.dashboard.board</c>, so several dashboards can live in one process (tests).
 /// </summary>
@@ -18,17 +18,21 @@ public sealed class DashboardExtension : ExtensionIdProvider<DashboardWatcher>
     private static readonly ConcurrentDictionary<string, StatusBoard> s_boards = new();
 
     /// <summary>
-    /// The configuration to lay over an ActorSystem's: it loads this extension, which reports to <paramref name="board"/>.
-    /// It sets <c>akka.extensions</c>, so it suits local runs; a system that already lists extensions (a cluster node)
-    /// calls <see cref="LiveDashboard.Watch"/> instead.
+    /// <paramref name="akka"/> with this extension added to its <c>akka.extensions</c> (the ones it lists are kept),
+    /// reporting to <paramref name="board"/>.
     /// </summary>
-    public static Config ConfigFor(string boardId, StatusBoard board)
+    public static Config Over(Config akka, string boardId, StatusBoard board)
     {
+        ArgumentNullException.ThrowIfNull(akka);
         s_boards[boardId] = board;
+        var extensions = (akka.HasPath("akka.extensions") ? akka.GetStringList("akka.extensions") : [])
+            .Append(typeof(DashboardExtension).AssemblyQualifiedName!)
+            .Distinct(StringComparer.Ordinal)
+            .Select(e => $"\"{e}\"");
         return ConfigurationFactory.ParseString($"""
-            akka.extensions = ["{typeof(DashboardExtension).AssemblyQualifiedName}"]
+            akka.extensions = [{string.Join(", ", extensions)}]
             {BoardKey} = "{boardId}"
-            """);
+            """).WithFallback(akka);
     }
 
     /// <summary>Forgets a board (its dashboard stopped): systems created later report nowhere.</summary>

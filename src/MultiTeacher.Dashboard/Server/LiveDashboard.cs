@@ -17,7 +17,7 @@ namespace MultiTeacher.Dashboard.Server;
 /// The live run dashboard: a Kestrel server in this process that serves the page (<c>/</c>), its live feed
 /// (<c>/events</c>, server-sent events), the same numbers as JSON (<c>/api/status</c>) and, once the command wrote it,
 /// the final report (<c>/report.html</c>). Read-only: every endpoint is a GET, and nothing reaches the run.
-/// Start it, then either lay <see cref="AkkaConfig"/> over the configuration of the ActorSystems the run creates, or
+/// Start it, then either create the run's ActorSystems from <see cref="Over"/> their configuration, or
 /// <see cref="Watch"/> a system that already runs (a cluster node's); call <see cref="Finish"/> when the command ends.
 /// </summary>
 public sealed class LiveDashboard : IAsyncDisposable
@@ -31,7 +31,6 @@ public sealed class LiveDashboard : IAsyncDisposable
         _app = app;
         Board = board;
         Endpoint = endpoint;
-        AkkaConfig = DashboardExtension.ConfigFor(_boardId, board);
     }
 
     /// <summary>The page's address (with the port Kestrel bound when 0 was asked).</summary>
@@ -43,8 +42,11 @@ public sealed class LiveDashboard : IAsyncDisposable
     /// <summary>The status the page shows.</summary>
     public StatusBoard Board { get; }
 
-    /// <summary>Laid over an ActorSystem's configuration (<c>WithFallback</c> beneath it), makes that system report here.</summary>
-    public Config AkkaConfig { get; }
+    /// <summary>
+    /// <paramref name="akka"/> with what makes an ActorSystem created from it report here (an Akka extension added to
+    /// <c>akka.extensions</c>): for commands whose runs create ActorSystems of their own.
+    /// </summary>
+    public Config Over(Config akka) => DashboardExtension.Over(akka, _boardId, Board);
 
     /// <summary>The warning to print when the page is reachable from other machines, or null on loopback.</summary>
     public string? Warning => Endpoint.IsLoopback ? null :
@@ -81,7 +83,7 @@ public sealed class LiveDashboard : IAsyncDisposable
 
     /// <summary>
     /// Starts a watcher in <paramref name="system"/>, which reports here: for an ActorSystem that lives longer than a
-    /// run (a coordinator node), where <see cref="AkkaConfig"/> cannot be laid under its configuration.
+    /// run (a coordinator node), which was created without <see cref="Over"/>.
     /// </summary>
     public IActorRef Watch(ActorSystem system) => StatusActor.Start(system, Board, "dashboard-status-" + _boardId[..8]);
 
