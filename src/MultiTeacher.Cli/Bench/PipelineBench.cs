@@ -22,7 +22,8 @@ namespace MultiTeacher.Cli.Bench;
 /// Fashion-MNIST from cached teacher logits, once through the actor pipeline (<see cref="DistillationPipeline"/>, from
 /// creating its ActorSystem to its termination) and once as the same training loop called directly
 /// (<see cref="ReferenceDistillation"/>), in alternating rounds; medians are reported, so that load from other
-/// processes hits both sides alike.
+/// processes hits both sides alike. With <c>--dashboard</c> a third side is measured in the same rounds: the actor run
+/// watched by a live dashboard whose feed one reader holds open (<c>dashboard_ratio</c>: watched over plain actors).
 /// </summary>
 internal static class PipelineBench
 {
@@ -46,21 +47,25 @@ internal static class PipelineBench
         command.SetAction((parse, token) => CommandRunner.RunAsync(async t =>
         {
             var akka = CliConfiguration.Load().Config;
+            var (asJson, roundCount, rowCount, threadCount, folder) =
+                (parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows), parse.GetValue(threads), parse.GetValue(data));
             if (parse.GetValue(dashboard) is not { } spec)
             {
-                return await RunAsync(parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows), parse.GetValue(threads),
-                    parse.GetValue(data), akka, watched: false, t).ConfigureAwait(false);
+                return await RunAsync(asJson, roundCount, rowCount, threadCount, folder, akka, null, t).ConfigureAwait(false);
             }
 
             await using var live = await LiveDashboard.StartAsync(DashboardEndpoint.Parse(spec), t).ConfigureAwait(false);
             await Console.Error.WriteLineAsync($"mt: dashboard at {live.Url}").ConfigureAwait(false);
-            return await RunAsync(parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows), parse.GetValue(threads),
-                parse.GetValue(data), live.Over(akka), watched: true, t).ConfigureAwait(false);
+            return await RunAsync(asJson, roundCount, rowCount, threadCount, folder, akka, live, t).ConfigureAwait(false);
         }, token));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool json, int rounds, int? rows, int threads, string? dataDirectory, Config akka, bool watched,
+    /// <summary>
+    /// Measures direct and actor runs in alternating order; with a <paramref name="dashboard"/>, a third side each round:
+    /// the actor run watched by it, with one reader of its live feed open as a browser would hold it.
+    /// </summary>
+    private static async Task<int> RunAsync(bool json, int rounds, int? rows, int threads, string? dataDirectory, Config akka, LiveDashboard? dashboard,
         CancellationToken cancellationToken)
     {
         if (threads < 1)
@@ -72,30 +77,39 @@ internal static class PipelineBench
         var train = DatasetCatalog.Load(dataDirectory, "train").FirstRows(rows);
         var tables = Enumerable.Range(0, Teachers).Select(t => SyntheticLogits(train, (ulong)t + 1)).ToList();
         var settings = new DistillationSettings { Epochs = 1, Seed = 1 };
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var feed = dashboard is null ? Task.FromResult(0) : CountEventsAsync(dashboard.Url, stopReading.Token);
 
         // Warm-up (JIT, thread pool, caches), then rounds in alternating order.
         var (_, direct) = Direct(train, tables, settings);
         var (_, actors) = await ActorsAsync(train, tables, settings, akka, cancellationToken).ConfigureAwait(false);
         var identical = direct.GetWeights().AsSpan().SequenceEqual(actors.GetWeights());
-        var measured = new List<(double Direct, double Actors)>();
+        if (dashboard is not null)
+        {
+            await ActorsAsync(train, tables, settings, dashboard.Over(akka), cancellationToken).ConfigureAwait(false);
+        }
+
+        var measured = new List<(double Direct, double Actors, double Watched)>();
         for (var round = 0; round < rounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            TimeSpan directTime, actorsTime;
-            if (round % 2 == 0)
+            var times = new double[dashboard is null ? 2 : 3];
+            for (var i = 0; i < times.Length; i++)
             {
-                (directTime, _) = Direct(train, tables, settings);
-                (actorsTime, _) = await ActorsAsync(train, tables, settings, akka, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                (actorsTime, _) = await ActorsAsync(train, tables, settings, akka, cancellationToken).ConfigureAwait(false);
-                (directTime, _) = Direct(train, tables, settings);
+                var side = (round + i) % times.Length;
+                times[side] = side switch
+                {
+                    0 => Direct(train, tables, settings).Elapsed.TotalSeconds,
+                    1 => (await ActorsAsync(train, tables, settings, akka, cancellationToken).ConfigureAwait(false)).Elapsed.TotalSeconds,
+                    _ => (await ActorsAsync(train, tables, settings, dashboard!.Over(akka), cancellationToken).ConfigureAwait(false)).Elapsed.TotalSeconds,
+                };
             }
 
-            measured.Add((train.Count / directTime.TotalSeconds, train.Count / actorsTime.TotalSeconds));
+            measured.Add((train.Count / times[0], train.Count / times[1], times.Length > 2 ? train.Count / times[2] : double.NaN));
         }
 
+        await stopReading.CancelAsync().ConfigureAwait(false);
+        var events = await feed.ConfigureAwait(false);
         var result = new JsonObject
         {
             ["bench"] = "pipeline",
@@ -108,8 +122,14 @@ internal static class PipelineBench
             ["direct_samples_per_s"] = Math.Round(Median(measured.Select(m => m.Direct))),
             ["ratio"] = Math.Round(Median(measured.Select(m => m.Actors / m.Direct)), 3),
             ["identical_weights"] = identical,
-            ["dashboard"] = watched,
         };
+        if (dashboard is not null)
+        {
+            result["dashboard_samples_per_s"] = Math.Round(Median(measured.Select(m => m.Watched)));
+            result["dashboard_ratio"] = Math.Round(Median(measured.Select(m => m.Watched / m.Actors)), 3);
+            result["dashboard_events_read"] = events;
+        }
+
         if (json)
         {
             Console.WriteLine(result.ToJsonString());
@@ -120,6 +140,27 @@ internal static class PipelineBench
         }
 
         return 0;
+    }
+
+    /// <summary>Reads the dashboard's live feed until cancelled, as an open page does; returns the events read.</summary>
+    private static async Task<int> CountEventsAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = Timeout.InfiniteTimeSpan };
+        var events = 0;
+        try
+        {
+            await using var stream = await http.GetStreamAsync(new Uri("events", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                events += line.StartsWith("data:", StringComparison.Ordinal) ? 1 : 0;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return events;
     }
 
     private static (TimeSpan Elapsed, Model Student) Direct(Dataset train, IReadOnlyList<LogitTable> tables, DistillationSettings settings)
