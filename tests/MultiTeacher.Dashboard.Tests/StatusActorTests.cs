@@ -34,13 +34,7 @@ public sealed class StatusActorTests() : Akka.TestKit.Xunit2.TestKit(QuickRun.Se
     [Fact]
     public async Task Start_OnAClusterNode_ShowsItsMembersRolesAndReachability()
     {
-        var config = ConfigurationFactory.ParseString("""
-            akka.actor.provider = cluster
-            akka.remote.dot-netty.tcp.hostname = 127.0.0.1
-            akka.remote.dot-netty.tcp.port = 0
-            akka.cluster.roles = [coordinator, teacher]
-            """).WithFallback(QuickRun.Serialized);
-        var node = ActorSystem.Create("dashboard-cluster", config);
+        var node = ActorSystem.Create("dashboard-cluster", ClusterConfig("coordinator, teacher"));
         try
         {
             var board = new StatusBoard();
@@ -64,4 +58,44 @@ public sealed class StatusActorTests() : Akka.TestKit.Xunit2.TestKit(QuickRun.Se
             await node.Terminate();
         }
     }
+
+    [Fact]
+    public async Task Start_AMemberThatStopsWithoutLeaving_ShowsItUnreachable()
+    {
+        var first = ActorSystem.Create("dashboard-cluster", ClusterConfig("coordinator"));
+        // Stopped without leaving: its ActorSystem terminates without the cluster's coordinated shutdown.
+        var second = ActorSystem.Create("dashboard-cluster", ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-actor-system-terminate = off")
+            .WithFallback(ClusterConfig("teacher")));
+        try
+        {
+            var board = new StatusBoard();
+            StatusActor.Start(first, board);
+            var seed = Akka.Cluster.Cluster.Get(first).SelfAddress;
+            Akka.Cluster.Cluster.Get(first).Join(seed);
+            Akka.Cluster.Cluster.Get(second).Join(seed);
+            var teacher = Akka.Cluster.Cluster.Get(second).SelfAddress.ToString();
+            AwaitAssert(() => Assert.Equal(["Up", "Up"], board.Current.Cluster.Members.Select(m => m.Status)), TimeSpan.FromSeconds(30));
+
+            await second.Terminate();
+
+            AwaitAssert(() =>
+            {
+                var member = Assert.Single(board.Current.Cluster.Members, m => m.Address == teacher);
+                Assert.Equal(["teacher"], member.Roles);
+                Assert.False(member.Reachable);
+            }, TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await second.Terminate();
+            await first.Terminate();
+        }
+    }
+
+    private static Config ClusterConfig(string role) => ConfigurationFactory.ParseString($"""
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp.hostname = 127.0.0.1
+        akka.remote.dot-netty.tcp.port = 0
+        akka.cluster.roles = [{role}]
+        """).WithFallback(QuickRun.Serialized);
 }
