@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using MultiTeacher.Dashboard.Status;
+using MultiTeacher.Distillation.Online;
 using MultiTeacher.Distillation.Pipeline;
 
 namespace MultiTeacher.Dashboard.Tests;
@@ -28,6 +29,37 @@ public sealed class StatusActorTests() : Akka.TestKit.Xunit2.TestKit(QuickRun.Se
             Assert.Equal(100, Assert.Single(status.Teachers).Rows);
             Assert.Equal(new ChartPoint(8, 0.5), Assert.Single(status.Student.Loss));
             Assert.Null(status.EtaSeconds);
+        });
+    }
+
+    [Fact]
+    public void Start_PeersOfAnOnlineRun_ShowsTheirCheckpointsStalenessAndTheEnd()
+    {
+        var board = new StatusBoard();
+        StatusActor.Start(Sys, board);
+
+        Sys.EventStream.Publish(new PeerProgress("online", "peer-0", 10, 20, 1.5, 1, 0, 0, 0));
+        Sys.EventStream.Publish(new PeerProgress("online", "peer-1", 10, 20, 1.4, 1, 1, 2, 2));
+        AwaitAssert(() =>
+        {
+            Assert.Equal("running", board.Current.State);
+            Assert.Equal(2, board.Current.Checkpoints.Peers.Count);
+            Assert.NotNull(board.Current.EtaSeconds);
+        });
+        Sys.EventStream.Publish(new PeerEpochCompleted("online", "peer-0", 0, 20, 0.75, 1.2));
+        Sys.EventStream.Publish(new PeerProgress("online", "peer-0", 20, 20, 1.1, 2, 2, 1.5, 3));
+        Sys.EventStream.Publish(new PeerProgress("online", "peer-1", 20, 20, 1.0, 2, 2, 2.5, 4));
+
+        AwaitAssert(() =>
+        {
+            var status = board.Current;
+            Assert.Equal("completed", status.State);
+            Assert.Equal(0, status.EtaSeconds);
+            Assert.Equal(4, status.Checkpoints.Sent);
+            Assert.Equal(4, status.Checkpoints.Received);
+            Assert.Equal(new PeerView("peer-1", 20, 20, 1.0, 2, 2, 2.5, 4), status.Checkpoints.Peers[1]);
+            Assert.Equal(new EpochView(1, null, 0.75, 1.2, "peer-0"), Assert.Single(status.Student.Epochs));
+            Assert.Equal([new ChartPoint(10, 1.5), new ChartPoint(20, 1.1)], status.Student.Loss);
         });
     }
 
