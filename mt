@@ -15,6 +15,7 @@ say() { printf 'mt: %s\n' "$*" >&2; }
 declare -A needed_files=(
   [dataset-fashion-mnist]="/usr/share/datasets/fashion-mnist"
   [python3-torch]="/usr/lib/python3/dist-packages/torch"
+  [chromium]="/usr/bin/chromium"
 )
 
 install_packages() {
@@ -79,7 +80,8 @@ summarize_results() {
 
 run_tests() {
   # python3-torch: a test loads a student trained here into PyTorch and checks the accuracy `mt eval` prints.
-  install_packages dataset-fashion-mnist python3-torch
+  # chromium: the dashboard's browser test drives it headless through Playwright (no browser download).
+  install_packages dataset-fashion-mnist python3-torch chromium
   say "building (Release)"
   build
   local results="$root/.mt/test-results"

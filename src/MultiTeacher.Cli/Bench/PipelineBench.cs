@@ -8,6 +8,8 @@ using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Numerics;
 using MultiTeacher.Core.Torch;
+using MultiTeacher.Dashboard;
+using MultiTeacher.Dashboard.Server;
 using MultiTeacher.Distillation;
 using MultiTeacher.Distillation.Pipeline;
 using MultiTeacher.Distillation.Students;
@@ -20,7 +22,8 @@ namespace MultiTeacher.Cli.Bench;
 /// Fashion-MNIST from cached teacher logits, once through the actor pipeline (<see cref="DistillationPipeline"/>, from
 /// creating its ActorSystem to its termination) and once as the same training loop called directly
 /// (<see cref="ReferenceDistillation"/>), in alternating rounds; medians are reported, so that load from other
-/// processes hits both sides alike.
+/// processes hits both sides alike. With <c>--dashboard</c> a third side is measured in the same rounds: the actor run
+/// watched by a live dashboard whose feed one reader holds open (<c>dashboard_ratio</c>: watched over plain actors).
 /// </summary>
 internal static class PipelineBench
 {
@@ -34,14 +37,36 @@ internal static class PipelineBench
         var rows = new Option<int?>("--rows") { Description = "Use only the first this many training rows (default: all 60,000)." };
         var threads = new Option<int>("--threads") { Description = "LibTorch intra-op threads.", DefaultValueFactory = _ => 2 };
         var data = CommonOptions.Data();
+        var dashboard = new Option<string?>("--dashboard")
+        {
+            Description = "Watch the actor runs with a live dashboard at [HOST:]PORT (0: a free port), to measure what it costs.",
+            HelpName = "[HOST:]PORT",
+        };
         var command = new Command("pipeline", "Samples/s of one distillation epoch through the actors and as the same loop called directly, " +
-            "and their ratio (goal: actors at least 0.95× direct).") { json, rounds, rows, threads, data };
-        command.SetAction((parse, token) => CommandRunner.RunAsync(t => RunAsync(parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows),
-            parse.GetValue(threads), parse.GetValue(data), t), token));
+            "and their ratio (goal: actors at least 0.95× direct).") { json, rounds, rows, threads, data, dashboard };
+        command.SetAction((parse, token) => CommandRunner.RunAsync(async t =>
+        {
+            var akka = CliConfiguration.Load().Config;
+            var (asJson, roundCount, rowCount, threadCount, folder) =
+                (parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows), parse.GetValue(threads), parse.GetValue(data));
+            if (parse.GetValue(dashboard) is not { } spec)
+            {
+                return await RunAsync(asJson, roundCount, rowCount, threadCount, folder, akka, null, t).ConfigureAwait(false);
+            }
+
+            await using var live = await LiveDashboard.StartAsync(DashboardEndpoint.Parse(spec), t).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"mt: dashboard at {live.Url}").ConfigureAwait(false);
+            return await RunAsync(asJson, roundCount, rowCount, threadCount, folder, akka, live, t).ConfigureAwait(false);
+        }, token));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool json, int rounds, int? rows, int threads, string? dataDirectory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Measures direct and actor runs in alternating order; with a <paramref name="dashboard"/>, a third side each round:
+    /// the actor run watched by it, with one reader of its live feed open as a browser would hold it.
+    /// </summary>
+    private static async Task<int> RunAsync(bool json, int rounds, int? rows, int threads, string? dataDirectory, Config akka, LiveDashboard? dashboard,
+        CancellationToken cancellationToken)
     {
         if (threads < 1)
         {
@@ -49,34 +74,42 @@ internal static class PipelineBench
         }
 
         TorchRuntime.Threads = threads;
-        var akka = CliConfiguration.Load().Config;
         var train = DatasetCatalog.Load(dataDirectory, "train").FirstRows(rows);
         var tables = Enumerable.Range(0, Teachers).Select(t => SyntheticLogits(train, (ulong)t + 1)).ToList();
         var settings = new DistillationSettings { Epochs = 1, Seed = 1 };
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var feed = dashboard is null ? Task.FromResult(0) : CountEventsAsync(dashboard.Url, stopReading.Token);
 
         // Warm-up (JIT, thread pool, caches), then rounds in alternating order.
         var (_, direct) = Direct(train, tables, settings);
         var (_, actors) = await ActorsAsync(train, tables, settings, akka, cancellationToken).ConfigureAwait(false);
         var identical = direct.GetWeights().AsSpan().SequenceEqual(actors.GetWeights());
-        var measured = new List<(double Direct, double Actors)>();
+        if (dashboard is not null)
+        {
+            await ActorsAsync(train, tables, settings, dashboard.Over(akka), cancellationToken).ConfigureAwait(false);
+        }
+
+        var measured = new List<(double Direct, double Actors, double Watched)>();
         for (var round = 0; round < rounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            TimeSpan directTime, actorsTime;
-            if (round % 2 == 0)
+            var times = new double[dashboard is null ? 2 : 3];
+            for (var i = 0; i < times.Length; i++)
             {
-                (directTime, _) = Direct(train, tables, settings);
-                (actorsTime, _) = await ActorsAsync(train, tables, settings, akka, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                (actorsTime, _) = await ActorsAsync(train, tables, settings, akka, cancellationToken).ConfigureAwait(false);
-                (directTime, _) = Direct(train, tables, settings);
+                var side = (round + i) % times.Length;
+                times[side] = side switch
+                {
+                    0 => Direct(train, tables, settings).Elapsed.TotalSeconds,
+                    1 => (await ActorsAsync(train, tables, settings, akka, cancellationToken).ConfigureAwait(false)).Elapsed.TotalSeconds,
+                    _ => (await ActorsAsync(train, tables, settings, dashboard!.Over(akka), cancellationToken).ConfigureAwait(false)).Elapsed.TotalSeconds,
+                };
             }
 
-            measured.Add((train.Count / directTime.TotalSeconds, train.Count / actorsTime.TotalSeconds));
+            measured.Add((train.Count / times[0], train.Count / times[1], times.Length > 2 ? train.Count / times[2] : double.NaN));
         }
 
+        await stopReading.CancelAsync().ConfigureAwait(false);
+        var events = await feed.ConfigureAwait(false);
         var result = new JsonObject
         {
             ["bench"] = "pipeline",
@@ -90,6 +123,13 @@ internal static class PipelineBench
             ["ratio"] = Math.Round(Median(measured.Select(m => m.Actors / m.Direct)), 3),
             ["identical_weights"] = identical,
         };
+        if (dashboard is not null)
+        {
+            result["dashboard_samples_per_s"] = Math.Round(Median(measured.Select(m => m.Watched)));
+            result["dashboard_ratio"] = Math.Round(Median(measured.Select(m => m.Watched / m.Actors)), 3);
+            result["dashboard_events_read"] = events;
+        }
+
         if (json)
         {
             Console.WriteLine(result.ToJsonString());
@@ -100,6 +140,27 @@ internal static class PipelineBench
         }
 
         return 0;
+    }
+
+    /// <summary>Reads the dashboard's live feed until cancelled, as an open page does; returns the events read.</summary>
+    private static async Task<int> CountEventsAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = Timeout.InfiniteTimeSpan };
+        var events = 0;
+        try
+        {
+            await using var stream = await http.GetStreamAsync(new Uri("events", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                events += line.StartsWith("data:", StringComparison.Ordinal) ? 1 : 0;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return events;
     }
 
     private static (TimeSpan Elapsed, Model Student) Direct(Dataset train, IReadOnlyList<LogitTable> tables, DistillationSettings settings)

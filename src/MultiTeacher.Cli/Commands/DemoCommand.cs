@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MultiTeacher.Cli.Dashboard;
 using MultiTeacher.Cli.Terminal;
 using MultiTeacher.Distillation.Experiments;
 
@@ -17,11 +18,12 @@ internal static class DemoCommand
         var models = new Option<string?>("--models") { Description = "Folder where teachers are cached (default: models/ in the repository)." };
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
+        var dashboard = DashboardOption.Create();
         var command = new Command("demo",
             "The main job: distil an ensemble of three teachers into a student ~75× smaller, with all labels and with only 600, " +
             "beside the same student trained without teachers.")
         {
-            quick, output, models, data, threads,
+            quick, output, models, data, threads, dashboard,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
@@ -30,8 +32,9 @@ internal static class DemoCommand
             var root = RepositoryRoot.Find();
             var outDir = parse.GetValue(output) ?? RunFolder.New(root);
             var plan = parse.GetValue(quick) ? DemoPlan.Quick : DemoPlan.Full;
-            var summary = await RunProgress.RunAsync(progress =>
-                DemoRunner.RunAsync(plan, parse.GetValue(data), parse.GetValue(models) ?? Path.Combine(root, "models"), outDir, progress, config.Config, token)).ConfigureAwait(false);
+            var summary = await DashboardOption.RunAsync(parse.GetValue(dashboard), config.Config, (akka, watch) => RunProgress.RunAsync(progress =>
+                DemoRunner.RunAsync(plan, parse.GetValue(data), parse.GetValue(models) ?? Path.Combine(root, "models"), outDir, watch(progress), akka, token)),
+                _ => Path.Combine(outDir, "report.html"), token).ConfigureAwait(false);
             SummaryTable.Write(summary, outDir);
             return 0;
         }, token));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MultiTeacher.Cli.Dashboard;
 using MultiTeacher.Cli.Terminal;
 using MultiTeacher.Configuration;
 using MultiTeacher.Distillation.Experiments;
@@ -16,10 +17,11 @@ internal static class DistillCommand
         var output = new Option<string?>("--out") { Description = "Folder for summary.json, report.html and students/ (default: runs/<time>)." };
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
+        var dashboard = DashboardOption.Create();
         var command = new Command("distill", "Distil a student from teacher files or cached logits, as configured in cluster.hocon " +
             "(section multiteacher.distill; see `mt config show`).")
         {
-            config, set, logits, output, data, threads,
+            config, set, logits, output, data, threads, dashboard,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
@@ -33,7 +35,9 @@ internal static class DistillCommand
             }
 
             var outDir = parse.GetValue(output) ?? RunFolder.New(RepositoryRoot.Find());
-            var summary = await RunProgress.RunAsync(progress => DistillRunner.RunAsync(request, parse.GetValue(data), outDir, progress, tree.Config, token)).ConfigureAwait(false);
+            var summary = await DashboardOption.RunAsync(parse.GetValue(dashboard), tree.Config, (akka, watch) =>
+                RunProgress.RunAsync(progress => DistillRunner.RunAsync(request, parse.GetValue(data), outDir, watch(progress), akka, token)),
+                _ => Path.Combine(outDir, "report.html"), token).ConfigureAwait(false);
             SummaryTable.Write(summary, outDir);
             return 0;
         }, token));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MultiTeacher.Cli.Dashboard;
 using MultiTeacher.Cli.Terminal;
 using MultiTeacher.Core.Torch;
 using MultiTeacher.Distillation.Online;
@@ -21,11 +22,12 @@ internal static class OnlineCommand
         var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set multiteacher.online.alpha=0.7 (repeatable)." };
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
+        var dashboard = DashboardOption.Create();
         var command = new Command("online",
             "Online distillation: K peers train at once, each on its own part of the data, and distil from each other's checkpoints " +
             "(codistillation); compared with the same peers trained alone, for two seeds (section multiteacher.online of cluster.hocon).")
         {
-            quick, peers, output, config, set, data, threads,
+            quick, peers, output, config, set, data, threads, dashboard,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
@@ -56,7 +58,9 @@ internal static class OnlineCommand
             // The peers train in parallel, one actor each: share the core's threads between them.
             TorchRuntime.Threads = Math.Max(1, TorchRuntime.Threads / request.Settings.Peers);
             var outDir = parse.GetValue(output) ?? RunFolder.New(root);
-            var summary = await RunProgress.RunAsync(progress => OnlineExperiment.RunAsync(request, parse.GetValue(data), outDir, progress, tree.Config, token)).ConfigureAwait(false);
+            var summary = await DashboardOption.RunAsync(parse.GetValue(dashboard), tree.Config, (akka, watch) =>
+                RunProgress.RunAsync(progress => OnlineExperiment.RunAsync(request, parse.GetValue(data), outDir, watch(progress), akka, token)),
+                _ => Path.Combine(outDir, "report.html"), token).ConfigureAwait(false);
             OnlineSummaryTable.Write(summary, outDir);
             return 0;
         }, token));

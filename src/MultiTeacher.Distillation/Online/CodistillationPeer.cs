@@ -144,12 +144,14 @@ public sealed partial class CodistillationPeer : ReceiveActor, IWithTimers
         if (step == _totalSteps)
         {
             Finish();
+            PublishProgress(value.Total);
             return;
         }
 
         if (step % _settings.ExchangeEverySteps == 0)
         {
             Publish(step, final: false);
+            PublishProgress(value.Total);
             if (Exchanging && _settings.WaitForPeers)
             {
                 _waitingFor = step;
@@ -210,7 +212,9 @@ public sealed partial class CodistillationPeer : ReceiveActor, IWithTimers
         var test = _setup.Test is { } t ? Evaluator.Evaluate(_step.Model, t).Accuracy : double.NaN;
         var epoch = new PeerEpoch(_epoch, step, test, _epochLoss / Math.Max(1, _epochRows));
         _history.Add(epoch);
-        _setup.Monitor.Tell(new PeerEpochCompleted(_setup.RunId, _setup.PeerId, epoch.Epoch, step, test, epoch.MeanLoss), Self);
+        var completed = new PeerEpochCompleted(_setup.RunId, _setup.PeerId, epoch.Epoch, step, test, epoch.MeanLoss);
+        _setup.Monitor.Tell(completed, Self);
+        Context.System.EventStream.Publish(completed);
         (_epochLoss, _epochRows) = (0, 0);
         _epoch++;
         _position = 0;
@@ -226,6 +230,9 @@ public sealed partial class CodistillationPeer : ReceiveActor, IWithTimers
         Publish(_step.Steps, final: true);
         _setup.Monitor.Tell(new PeerFinished(_setup.RunId, Report()), Self);
     }
+
+    private void PublishProgress(double loss) => Context.System.EventStream.Publish(new PeerProgress(_setup.RunId, _setup.PeerId, _step.Steps, _totalSteps,
+        loss, _sent, _inbox.Received, _stalenessUses == 0 ? 0 : _stalenessSum / _stalenessUses, _stalenessMax));
 
     private int[] Order(int epoch) => Rng.Derive(_setup.OrderSeed, (ulong)epoch).Permutation(_setup.Rows.Length);
 

@@ -46,6 +46,12 @@ public sealed class CheckpointHub : ReceiveActor
     private void Publish(Checkpoint checkpoint)
     {
         _received++;
+        Forward(checkpoint);
+        Context.System.EventStream.Publish(new HubProgress(_received, _forwarded, _stale));
+    }
+
+    private void Forward(Checkpoint checkpoint)
+    {
         if (_newest.TryGetValue(checkpoint.ModelId, out var held) && held.Version >= checkpoint.Version)
         {
             _stale++;

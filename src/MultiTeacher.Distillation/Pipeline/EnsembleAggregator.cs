@@ -77,6 +77,7 @@ public sealed class EnsembleAggregator : ReceiveActor, IWithTimers
         if (_closed.Contains(output.Sequence))
         {
             _late++;
+            PublishProgress();
             return;
         }
 
@@ -92,6 +93,7 @@ public sealed class EnsembleAggregator : ReceiveActor, IWithTimers
                 Incident($"{output.Shard.Id}: kept version {first.ModelVersion} of {output.TeacherId}, dropped its output of version {output.ModelVersion}");
             }
 
+            PublishProgress();
             return;
         }
 
@@ -198,7 +200,11 @@ public sealed class EnsembleAggregator : ReceiveActor, IWithTimers
         var total = weights.Sum();
         _aggregated++;
         _student.Tell(new AggregatedTargets(_runId, shard.Shard, sequence, present.ToArray(), weights.Select(w => w / total).ToArray(), targets, missing.ToArray()), Self);
+        PublishProgress();
     }
+
+    private void PublishProgress() =>
+        Context.System.EventStream.Publish(new AggregatorProgress(_runId, _aggregated, _duplicates, _late, _incomplete, _rejected));
 
     private void Incident(string text)
     {

@@ -27,6 +27,7 @@ public sealed class ShardCoordinator : ReceiveActor
     private readonly IActorRef _reportTo;
     private readonly Dictionary<int, Shard> _inFlight = [];
     private readonly ReplicaPool _replicas;
+    private readonly IReadOnlyList<string> _teacherIds;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _aggregator = ActorRefs.Nobody;
     private int _dispatched;
@@ -43,6 +44,7 @@ public sealed class ShardCoordinator : ReceiveActor
         _maxInFlight = settings.MaxShardsInFlight;
         _reportTo = reportTo;
         _replicas = new ReplicaPool(teacherIds);
+        _teacherIds = teacherIds;
         ArgumentOutOfRangeException.ThrowIfNegative(firstShard);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(firstShard, _total);
         _dispatched = _trained = firstShard;
@@ -56,8 +58,12 @@ public sealed class ShardCoordinator : ReceiveActor
             Lose(u.Replica, "is on an unreachable node");
         });
         Receive<ShardTrained>(Trained, t => t.RunId == _runId);
-        Receive<ShardFailed>(f => _reportTo.Tell(new RunFailed(_runId, $"shard {f.Shard.Id} failed: {f.Reason}")), f => f.RunId == _runId);
-        Receive<StudentEpochCompleted>(e => _reportTo.Tell(e), e => e.RunId == _runId);
+        Receive<ShardFailed>(f => Report(new RunFailed(_runId, $"shard {f.Shard.Id} failed: {f.Reason}")), f => f.RunId == _runId);
+        Receive<StudentEpochCompleted>(e =>
+        {
+            _reportTo.Tell(e);
+            Context.System.EventStream.Publish(e);
+        }, e => e.RunId == _runId);
         Receive<GetStats>(_ => Sender.Tell(new CoordinatorStats(_dispatched, _trained, _total) { Replicas = _replicas.Count, Requeued = _replicas.Requeued }));
     }
 
@@ -73,6 +79,7 @@ public sealed class ShardCoordinator : ReceiveActor
     private void Begin(BeginRun begin)
     {
         _aggregator = begin.Aggregator;
+        Context.System.EventStream.Publish(new RunStarted(_runId, _total, _shardsPerEpoch, _teacherIds.ToArray()));
         Dispatch();
     }
 
@@ -102,6 +109,11 @@ public sealed class ShardCoordinator : ReceiveActor
 
     private void Served(ShardServed served)
     {
+        if (_inFlight.TryGetValue(served.Sequence, out var shard))
+        {
+            Context.System.EventStream.Publish(new ReplicaShardServed(_runId, served.TeacherId, served.Replica.Path.ToString(), shard.RowCount));
+        }
+
         if (_replicas.Served(served.Replica, served.Sequence))
         {
             Dispatch();
@@ -132,9 +144,10 @@ public sealed class ShardCoordinator : ReceiveActor
         _replicas.Forget(trained.Sequence);
         _trained++;
         _reportTo.Tell(new RunProgress(_runId, _trained, _total));
+        PublishProgress();
         if (_trained == _total)
         {
-            _reportTo.Tell(new RunCompleted(_runId));
+            Report(new RunCompleted(_runId));
             return;
         }
 
@@ -149,6 +162,7 @@ public sealed class ShardCoordinator : ReceiveActor
             return; // Replicas may register before the run begins; they get work once it does.
         }
 
+        var planned = _dispatched;
         while (_dispatched < _total && _inFlight.Count < _maxInFlight)
         {
             var sequence = _dispatched++;
@@ -158,10 +172,25 @@ public sealed class ShardCoordinator : ReceiveActor
             _replicas.Enqueue(sequence);
         }
 
+        if (_dispatched > planned)
+        {
+            PublishProgress();
+        }
+
         foreach (var (replica, sequence) in _replicas.Assign())
         {
             replica.Tell(new ShardRequest(_runId, _inFlight[sequence], sequence), Self);
         }
+    }
+
+    private void PublishProgress() => Context.System.EventStream.Publish(
+        new CoordinatorProgress(_runId, _dispatched, _trained, _total, _inFlight.Count, _replicas.Count, _replicas.Requeued));
+
+    /// <summary>Tells the report target the run ended or failed, and publishes the same for watchers.</summary>
+    private void Report(object outcome)
+    {
+        _reportTo.Tell(outcome);
+        Context.System.EventStream.Publish(outcome);
     }
 }
 

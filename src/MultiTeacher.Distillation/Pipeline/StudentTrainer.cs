@@ -82,6 +82,7 @@ public sealed class StudentTrainer : ReceiveActor
         if (targets.RunId != _runId || targets.Sequence < _next || !_waiting.TryAdd(targets.Sequence, targets))
         {
             _duplicates++;
+            PublishProgress(double.NaN);
             return;
         }
 
@@ -128,7 +129,11 @@ public sealed class StudentTrainer : ReceiveActor
 
         // Told last, so that when the coordinator sees the final shard the kept weights are already in place.
         _coordinator.Tell(new ShardTrained(_runId, targets.Shard, targets.Sequence, result), Self);
+        PublishProgress(result.MeanLoss);
     }
+
+    private void PublishProgress(double meanLoss) =>
+        Context.System.EventStream.Publish(new StudentProgress(_runId, _modelId, _trained, _trainer.Steps, meanLoss, _duplicates, _checkpoints));
 
     private void EndEpoch(int epoch)
     {
