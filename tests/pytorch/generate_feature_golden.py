@@ -23,7 +23,8 @@ Losses (B = batch; the student's and the teacher's features of one sample):
 
 Keys: <case>.s (student feature), <case>.t (teacher feature), <case>.t.map (the teacher's attention map a(F_t), before
 normalisation, as a teacher sends it), <case>.loss, <case>.ds (d loss / d student feature), and for hints
-<case>.adapter.weight / .bias and their gradients <case>.adapter.dweight / .dbias.
+<case>.adapter.weight / .bias and their gradients <case>.adapter.dweight / .dbias; model.x and model.<layer>: the
+named intermediate outputs of a seeded cnn:8-16-32.
 """
 import os
 import sys
@@ -34,7 +35,8 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "src", "python"))
-from generate_golden import OUT, f32, rand32, randn32, save, scalar  # noqa: E402
+from generate_golden import OUT, rand32, randn32, save, scalar  # noqa: E402
+from multiteacher_torch import build  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -110,12 +112,33 @@ def several_teachers(tensors, meta):
     meta["several.weights"] = ",".join(f"{w:g}" for w in weights)
 
 
+MODEL_ARCH, MODEL_SEED, MODEL_LAYERS = "cnn:8-16-32", 7, ["0", "3", "5", "7", "9"]
+
+
+def model_features(tensors, meta):
+    """Named intermediate outputs (state_dict module names of nn.Sequential) of cnn:8-16-32 after
+    torch.manual_seed(7) (the C# model draws the same initial weights), evaluation mode, float64 from float32 inputs."""
+    torch.manual_seed(MODEL_SEED)
+    model = build(MODEL_ARCH).double().eval()
+    x = rand32(3, 1, 28, 28, low=0.0, high=1.0)
+    outputs, h = {}, x
+    with torch.no_grad():
+        for name, layer in model.named_children():
+            h = layer(h)
+            outputs[name] = h
+    tensors["model.x"] = x
+    for name in MODEL_LAYERS:
+        tensors[f"model.{name}"] = outputs[name]
+    meta.update({"model.arch": MODEL_ARCH, "model.seed": str(MODEL_SEED), "model.layers": ",".join(MODEL_LAYERS)})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     tensors, meta = {}, {}
     attention(tensors, meta)
     hint(tensors)
     several_teachers(tensors, meta)
+    model_features(tensors, meta)
     meta["attention.cases"] = ",".join(ATTENTION_CASES)
     save("features", tensors, meta)
 
