@@ -74,10 +74,14 @@ public sealed class FeatureLossGoldenTests
             [new FeatureTeacher("wide", "3", weights[0]), new FeatureTeacher("small", "5", weights[1])]);
         // One teacher sends its full feature, the other its attention map: both are accepted.
         var loss = term.Loss(student, [g.Tensor("several.t0"), AttentionTransfer.Map(g.Tensor("several.t1"))]);
-        loss.backward();
+        loss!.backward();
 
         AssertClose(loss.item<float>(), g.Scalar("several.loss"), Atol, Rtol, "several teachers loss");
         AssertClose(TensorData.ToArray(student.grad!), g["several.ds"], Atol, Rtol, "several teachers d student", g.Shape("several.s"));
+
+        // A teacher that did not answer: the other's loss alone (its weight renormalised to 1).
+        AssertClose(term.Loss(student, [null, g.Tensor("several.t1")])!.item<float>(), g.Scalar("several.loss1"), Atol, Rtol, "second teacher alone");
+        Assert.Null(term.Loss(student, [null, null]));
     }
 
     [Fact]

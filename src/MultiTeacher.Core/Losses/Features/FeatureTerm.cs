@@ -67,13 +67,14 @@ public sealed class FeatureTerm : IDisposable
     public string Label => $"{FeatureLossKinds.Name(Kind)}({StudentLayer})";
 
     /// <summary>
-    /// The term's loss L (before λ) of <paramref name="studentFeature"/> toward one target per teacher: an attention map
-    /// (B, H, W) or a full feature (B, C, H, W) for attention, the full feature for hints. Each target is checked for NaN
-    /// and ±∞ first.
+    /// The term's loss L (before λ) of <paramref name="studentFeature"/> toward one target per teacher (in
+    /// <see cref="Teachers"/> order): an attention map (B, H, W) or a full feature (B, C, H, W) for attention, the full
+    /// feature for hints. A null target is a teacher that did not answer: the others' weights are renormalised. Each
+    /// target is checked for NaN and ±∞ first. Null when no teacher answered.
     /// </summary>
     /// <exception cref="NonFiniteException">A teacher target holds NaN or ±∞; the message names the teacher and the element.</exception>
     /// <exception cref="ShapeMismatchException">A target cannot be joined to the student feature; the message names both shapes.</exception>
-    public Tensor Loss(Tensor studentFeature, IReadOnlyList<Tensor> targets)
+    public Tensor? Loss(Tensor studentFeature, IReadOnlyList<Tensor?> targets)
     {
         ArgumentNullException.ThrowIfNull(studentFeature);
         ArgumentNullException.ThrowIfNull(targets);
@@ -84,21 +85,30 @@ public sealed class FeatureTerm : IDisposable
 
         Tensor? sum = null;
         var totalWeight = 0.0;
+        var present = targets.Count(t => t is not null);
         for (var k = 0; k < targets.Count; k++)
         {
             var teacher = Teachers[k];
-            var target = targets[k];
+            if (targets[k] is not { } target)
+            {
+                continue;
+            }
+
             NumericGuard.CheckFinite(target, Label, $"teacher {teacher.TeacherId}'s feature of layer {teacher.Layer}");
             var loss = Kind == FeatureLossKind.Hint
                 ? HintLoss.Loss(teacher.Adapter!, studentFeature, target)
                 : AttentionTransfer.Loss(studentFeature, target.dim() == 4 ? AttentionTransfer.Map(target, Power) : target, Power);
-            var weighted = targets.Count == 1 ? loss : loss * teacher.EnsembleWeight;
+            var weighted = present == 1 ? loss : loss * teacher.EnsembleWeight;
             sum = sum is null ? weighted : sum + weighted;
             totalWeight += teacher.EnsembleWeight;
         }
 
-        return targets.Count == 1 ? sum! : sum! / totalWeight;
+        return present <= 1 ? sum : sum! / totalWeight;
     }
+
+    /// <summary>The parameters of the hint adapters (none for attention).</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> AdapterParameters() =>
+        Teachers.Where(t => t.Adapter is not null).SelectMany(t => t.Adapter!.parameters());
 
     /// <summary>Disposes the adapters.</summary>
     public void Dispose()
