@@ -33,6 +33,7 @@ public sealed class StudentTrainer : ReceiveActor
     private int _trained, _duplicates, _checkpoints;
     private double _epochLoss;
     private int _epochRows;
+    private readonly Dictionary<string, (double Sum, int Rows)> _epochTerms = [];
     private float[]? _best;
     private double _bestAccuracy = double.NegativeInfinity;
     private int _bestEpoch = -1;
@@ -42,7 +43,7 @@ public sealed class StudentTrainer : ReceiveActor
     {
         _runId = setup.RunId;
         _modelId = setup.ModelId;
-        _trainer = new StudentShardTrainer(setup.Student, setup.Settings);
+        _trainer = new StudentShardTrainer(setup.Student, setup.Settings, setup.Features);
         _data = setup.Data;
         _planner = setup.Planner;
         _labels = setup.Labels;
@@ -117,10 +118,16 @@ public sealed class StudentTrainer : ReceiveActor
     private void Train(AggregatedTargets targets)
     {
         var rows = _planner.ForEpoch(targets.Shard.Epoch).RowsOf(targets.Shard);
-        var result = _trainer.Train(_data, rows, _labels, _settings.Alpha > 0 ? targets.Targets : [], MaybeCheckpoint);
+        var result = _trainer.Train(_data, rows, _labels, _settings.Alpha > 0 ? targets.Targets : [], targets.Features, MaybeCheckpoint);
         _trained++;
         _epochLoss += result.MeanLoss * result.Rows;
         _epochRows += result.Rows;
+        AddTerm("ce", result.MeanCrossEntropy, result.Rows);
+        AddTerm("kd", result.MeanDistillation, result.Rows);
+        foreach (var (label, mean) in result.FeatureLosses)
+        {
+            AddTerm(label, mean, result.Rows);
+        }
         if ((targets.Sequence + 1) % _shardsPerEpoch == 0)
         {
             EndEpoch(targets.Shard.Epoch);
@@ -142,9 +149,13 @@ public sealed class StudentTrainer : ReceiveActor
             _best = model.GetWeights();
         }
 
-        var completed = new StudentEpochCompleted(_runId, epoch, validation, test, _epochLoss / Math.Max(1, _epochRows));
+        var completed = new StudentEpochCompleted(_runId, epoch, validation, test, _epochLoss / Math.Max(1, _epochRows))
+        {
+            Terms = _epochTerms.ToDictionary(t => t.Key, t => t.Value.Sum / Math.Max(1, t.Value.Rows)),
+        };
         _epochs.Add(completed);
         (_epochLoss, _epochRows) = (0, 0);
+        _epochTerms.Clear();
         _coordinator.Tell(completed, Self);
         if (epoch == _settings.Epochs - 1)
         {
@@ -154,6 +165,17 @@ public sealed class StudentTrainer : ReceiveActor
                 model.SetWeights(_best);
             }
         }
+    }
+
+    private void AddTerm(string label, double mean, int rows)
+    {
+        if (double.IsNaN(mean))
+        {
+            return;
+        }
+
+        var (sum, count) = _epochTerms.GetValueOrDefault(label);
+        _epochTerms[label] = (sum + (mean * rows), count + rows);
     }
 
     private void MaybeCheckpoint(long step)
