@@ -90,6 +90,12 @@ public sealed class FeatureTrainingStep : IDisposable
             total = total + (Terms[j].Weight * loss);
         }
 
+        if (!total.requires_grad)
+        {
+            // α = 0, no label in the batch and no teacher feature: nothing to learn from.
+            return new FeatureStepResult(new StepResult(value, correct), featureLosses);
+        }
+
         total.backward();
         _plain.Optimizer.Step();
         _adapters?.step();

@@ -80,4 +80,19 @@ public sealed class FeatureTrainingStepTests
         Assert.Contains("teacher cnn", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, student.GetWeights());
     }
+
+    [Fact]
+    public void Run_AlphaZeroBatchWithoutLabels_LeavesTheWeightsAndDoesNotThrow()
+    {
+        using var student = Model.Create("cnn:4-8-16?classes=4", 2);
+        var plain = new TrainingStep(student, Optimizer.Create("adam", student, 1e-3f), new DistillationLoss(1f, 0f));
+        var before = student.GetWeights();
+        using var scope = torch.NewDisposeScope();
+
+        var result = plain.Run(Batches.Gather(s_images, [0, 1, 2, 3]), [-1, -1, -1, -1], null);
+
+        Assert.Equal((0.0, 0), (result.Loss.Total, result.Loss.LabelledRows));
+        Assert.Equal(before, student.GetWeights());
+        Assert.Equal(0, plain.Optimizer.Steps);
+    }
 }
