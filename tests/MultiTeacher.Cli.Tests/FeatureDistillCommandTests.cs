@@ -25,6 +25,22 @@ public sealed class FeatureDistillCommandTests
         Assert.True(features.GetProperty("last_epoch_terms").GetProperty("attention(3)").GetDouble() > 0);
     }
 
+    [Fact]
+    public async Task BenchPipelineFeatures_OneShard_ReportsEachModesBytesPerShard()
+    {
+        var (code, stdout, stderr) = await MtProcess.RunAsync(["bench", "pipeline", "--features", "--rows", "512", "--rounds", "1", "--json"]);
+
+        Assert.True(code == 0, stderr);
+        using var result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        long Bytes(string mode) => result.RootElement.GetProperty($"{mode}_bytes_per_shard").GetInt64();
+        const long logits = 512 * 10 * 4;
+        Assert.Equal(logits, Bytes("logits"));
+        Assert.Equal(logits + (512 * 64 * 11 * 11 * 4), Bytes("full_features"));
+        Assert.Equal(logits + (512 * 11 * 11 * 4), Bytes("attention_maps"));
+        Assert.Equal(logits + (512 * 11 * 11 * 2), Bytes("attention_maps_f16"));
+        Assert.True(result.RootElement.GetProperty("attention_maps_samples_per_s").GetDouble() > 0);
+    }
+
     [Theory]
     [InlineData("""{ teacher = cnn, layer = "features.3", student-layer = "3", loss = attention }""", "has no layer 'features.3'; its layers are 0: Conv2d(1→4, 3×3)")]
     [InlineData("""{ teacher = cnn, layer = "0", student-layer = "3", loss = hint }""", "no adapter joins the student feature (16, 11, 11) to the teacher feature (4, 26, 26)")]

@@ -34,9 +34,17 @@ internal static class PipelineBench
         var rows = new Option<int?>("--rows") { Description = "Use only the first this many training rows (default: all 60,000)." };
         var threads = new Option<int>("--threads") { Description = "LibTorch intra-op threads.", DefaultValueFactory = _ => 2 };
         var data = CommonOptions.Data();
+        var features = new Option<bool>("--features")
+        {
+            Description = "Instead: the cnn:8-16-32 student from a cnn:32-64-128 teacher network with logits only, full features, attention maps and " +
+                "float16 attention maps (attention transfer on layer 3); samples/s and bytes per shard of each (default 10,000 rows).",
+        };
         var command = new Command("pipeline", "Samples/s of one distillation epoch through the actors and as the same loop called directly, " +
-            "and their ratio (goal: actors at least 0.95× direct).") { json, rounds, rows, threads, data };
-        command.SetAction((parse, token) => CommandRunner.RunAsync(t => RunAsync(parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows),
+            "and their ratio (goal: actors at least 0.95× direct).") { json, rounds, rows, threads, data, features };
+        command.SetAction((parse, token) => CommandRunner.RunAsync(t => parse.GetValue(features)
+            ? FeaturePipelineBench.RunAsync(parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows), Math.Max(1, parse.GetValue(threads)),
+                parse.GetValue(data), t)
+            : RunAsync(parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows),
             parse.GetValue(threads), parse.GetValue(data), t), token));
         return command;
     }
