@@ -198,6 +198,8 @@ public sealed class StudentTrainer : ReceiveActor
                 ["step"] = _trainer.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["next_shard"] = _next.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
+            // Hint adapters go beside the student, never into it.
+            _ = Core.Losses.Features.AdapterFile.Save(_trainer.FeatureTerms, Core.Losses.Features.AdapterFile.PathBeside(_checkpointPath));
         }
 
         _hub?.Tell(new Checkpoint(_modelId, _trainer.Steps, _trainer.Steps, model.Architecture.Text, weights,

@@ -17,6 +17,9 @@ internal sealed class FeatureTargets(FeatureTrainingStep step)
     private readonly double[] _sums = new double[step.Terms.Count];
     private readonly int[] _rows = new int[step.Terms.Count];
 
+    /// <summary>The step's feature terms.</summary>
+    public IReadOnlyList<Core.Losses.Features.FeatureTerm> Terms => step.Terms;
+
     /// <summary>Takes the features of a shard of <paramref name="rows"/> rows.</summary>
     public void Begin(IReadOnlyList<FeatureBlock> features, int rows)
     {

@@ -47,6 +47,9 @@ public sealed class StudentShardTrainer
     /// <summary>The student.</summary>
     public Model Model { get; }
 
+    /// <summary>The feature terms (with their hint adapters), or empty when training on logits only.</summary>
+    public IReadOnlyList<Core.Losses.Features.FeatureTerm> FeatureTerms => _features?.Terms ?? [];
+
     /// <summary>Optimizer steps taken.</summary>
     public long Steps => _step.Optimizer.Steps;
 

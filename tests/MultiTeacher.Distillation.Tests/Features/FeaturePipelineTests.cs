@@ -49,11 +49,21 @@ public sealed class FeaturePipelineTests : ActorTestKit
         var student = Model.Create(StudentArch, 9);
         var teachers = Teachers();
         var plan = FeaturePlan.Create(s_specs, student, teachers.Select(t => (t.Id, (ILogitSource)t.Source)).ToList(), settings, wire);
+        var checkpoint = Path.Combine(Path.GetTempPath(), $"mt-features-{Guid.NewGuid():N}.safetensors");
         var request = new PipelineRequest("run", teachers.Select(t => new PipelineTeacher(t.Id, t.Source)).ToList(), student, s_images, labels, settings)
         {
             Features = plan,
+            CheckpointPath = checkpoint,
         };
         var result = await DistillationPipeline.RunAsync(request, Sys);
+        var adapters = Core.Checkpoints.Safetensors.Read(Core.Losses.Features.AdapterFile.PathBeside(checkpoint));
+        var studentFile = Core.Checkpoints.Safetensors.Read(checkpoint);
+        File.Delete(checkpoint);
+        File.Delete(Core.Losses.Features.AdapterFile.PathBeside(checkpoint));
+        // The hint's 16 → 32 linear adapter is saved beside the student, never in it.
+        Assert.Equal([32, 16], adapters["hint.7.a.7.weight"].Shape);
+        Assert.Equal([32], adapters["hint.7.a.7.bias"].Shape);
+        Assert.DoesNotContain(studentFile.Tensors, t => t.Name.StartsWith("hint", StringComparison.Ordinal));
 
         Assert.Equal(reference.GetWeights(), student.GetWeights());
         Assert.NotEqual(Model.Create(StudentArch, 9).GetWeights(), student.GetWeights());
