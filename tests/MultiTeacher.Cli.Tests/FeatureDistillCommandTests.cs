@@ -59,6 +59,24 @@ public sealed class FeatureDistillCommandTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "out", "summary.json")));
     }
 
+    [Theory]
+    [InlineData("distill-features.hocon", "attention", "attention-map")]
+    [InlineData("distill-hints.hocon", "hint", "full")]
+    public async Task ExampleConfigs_Load_WithTheirFeatureEntries(string file, string loss, string form)
+    {
+        var config = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Fixture("x"))))!, "..", "..", "examples", "features", file);
+
+        var (code, stdout, stderr) = await MtProcess.RunAsync(["config", "show", "--config", Path.GetFullPath(config), "--json"]);
+
+        Assert.True(code == 0, stderr);
+        var distill = JsonDocument.Parse(stdout).RootElement.GetProperty("multiteacher").GetProperty("distill");
+        var entry = Assert.Single(distill.GetProperty("features").EnumerateArray());
+        Assert.Equal(loss, entry.GetProperty("loss").GetString());
+        Assert.Equal("cnn-32-64-128-s2-e5", entry.GetProperty("teacher").GetString());
+        Assert.Equal(form, distill.GetProperty("feature-form").GetString());
+        Assert.Equal("cnn:8-16-32", distill.GetProperty("student").GetString());
+    }
+
     private static string Write(TempDirectory dir, string entry, string extra = "")
     {
         var config = Path.Combine(dir.Path, "run.hocon");
