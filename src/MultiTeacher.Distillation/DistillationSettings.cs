@@ -58,6 +58,15 @@ public sealed record DistillationSettings
     /// <summary>How many training rows keep their label.</summary>
     public LabelBudget Labels { get; init; } = LabelBudget.All;
 
+    /// <summary>
+    /// Feature terms (feature distillation: <c>multiteacher.distill.features</c>); empty for logits only. Teachers named
+    /// here run as networks during the run (their features cannot be cached as logits are).
+    /// </summary>
+    public IReadOnlyList<Features.FeatureSpec> Features { get; init; } = [];
+
+    /// <summary>How features travel from teachers to the student (<c>feature-form</c>, <c>feature-dtype</c>).</summary>
+    public Features.FeatureWire FeatureWire { get; init; } = Distillation.Features.FeatureWire.Default;
+
     /// <summary>Checks the values, naming the first that is out of range.</summary>
     public void Validate()
     {

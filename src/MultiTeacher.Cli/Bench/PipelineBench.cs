@@ -42,13 +42,23 @@ internal static class PipelineBench
             Description = "Watch the actor runs with a live dashboard at [HOST:]PORT (0: a free port), to measure what it costs.",
             HelpName = "[HOST:]PORT",
         };
+        var features = new Option<bool>("--features")
+        {
+            Description = "Instead: the cnn:8-16-32 student from a cnn:32-64-128 teacher network with logits only, full features, attention maps and " +
+                "float16 attention maps (attention transfer on layer 3); samples/s and bytes per shard of each (default 10,000 rows).",
+        };
         var command = new Command("pipeline", "Samples/s of one distillation epoch through the actors and as the same loop called directly, " +
-            "and their ratio (goal: actors at least 0.95× direct).") { json, rounds, rows, threads, data, dashboard };
+            "and their ratio (goal: actors at least 0.95× direct).") { json, rounds, rows, threads, data, dashboard, features };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async t =>
         {
             var akka = CliConfiguration.Load().Config;
             var (asJson, roundCount, rowCount, threadCount, folder) =
                 (parse.GetValue(json), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(rows), parse.GetValue(threads), parse.GetValue(data));
+            if (parse.GetValue(features))
+            {
+                return await FeaturePipelineBench.RunAsync(asJson, roundCount, rowCount, Math.Max(1, threadCount), folder, t).ConfigureAwait(false);
+            }
+
             if (parse.GetValue(dashboard) is not { } spec)
             {
                 return await RunAsync(asJson, roundCount, rowCount, threadCount, folder, akka, null, t).ConfigureAwait(false);

@@ -31,8 +31,11 @@ internal static class DistillConfig
             aggregation = aggregation == EnsembleMethod.Mean ? EnsembleMethod.Weighted : aggregation;
         }
 
+        var (features, featureWire) = FeatureEntries.Read(c);
         var settings = new DistillationSettings
         {
+            Features = features,
+            FeatureWire = featureWire,
             Temperature = (float)c.GetDouble("temperature"),
             Alpha = (float)c.GetDouble("alpha"),
             Aggregation = aggregation,

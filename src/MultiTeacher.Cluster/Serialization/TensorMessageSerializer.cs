@@ -4,6 +4,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
 using MultiTeacher.Core.Data;
+using MultiTeacher.Distillation.Features;
 using MultiTeacher.Distillation.Pipeline;
 
 namespace MultiTeacher.Cluster.Serialization;
@@ -25,6 +26,13 @@ public sealed class TensorMessageSerializer(ExtendedActorSystem system) : Serial
 {
     /// <summary>The format this serializer writes; bytes of another format are refused.</summary>
     public const byte FormatVersion = 1;
+
+    /// <summary>
+    /// The format of a <see cref="TeacherOutput"/> or <see cref="AggregatedTargets"/> that carries feature blocks
+    /// (feature distillation): format 1's fields, then the blocks. Messages without features are still written as
+    /// format 1, byte for byte as before, so nodes that predate features read them.
+    /// </summary>
+    public const byte FeaturesFormatVersion = 2;
 
     private const string TeacherOutputManifest = "TeacherOutput";
     private const string AggregatedTargetsManifest = "AggregatedTargets";
@@ -63,7 +71,7 @@ public sealed class TensorMessageSerializer(ExtendedActorSystem system) : Serial
         using var stream = new MemoryStream(EstimatedSize(obj));
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(FormatVersion);
+            writer.Write(HasFeatures(obj) ? FeaturesFormatVersion : FormatVersion);
             switch (obj)
             {
                 case TeacherOutput o:
@@ -75,6 +83,7 @@ public sealed class TensorMessageSerializer(ExtendedActorSystem system) : Serial
                     Write(writer, o.Logits);
                     writer.Write(o.Rows);
                     writer.Write(o.Classes);
+                    Write(writer, o.Features);
                     break;
                 case AggregatedTargets t:
                     writer.Write(t.RunId);
@@ -84,6 +93,7 @@ public sealed class TensorMessageSerializer(ExtendedActorSystem system) : Serial
                     Write(writer, t.Weights as float[] ?? [.. t.Weights]);
                     Write(writer, t.Targets);
                     Write(writer, t.MissingTeachers);
+                    Write(writer, t.Features);
                     break;
                 case Checkpoint c:
                     writer.Write(c.ModelId);
@@ -113,16 +123,18 @@ public sealed class TensorMessageSerializer(ExtendedActorSystem system) : Serial
         try
         {
             byte format = reader.ReadByte();
-            if (format != FormatVersion)
+            if (format != FormatVersion && (format != FeaturesFormatVersion || manifest is not (TeacherOutputManifest or AggregatedTargetsManifest)))
             {
-                throw new InvalidDataException($"format {format}, expected {FormatVersion}");
+                throw new InvalidDataException($"format {format}, expected {FormatVersion} (or {FeaturesFormatVersion} for a message with features)");
             }
+
+            bool features = format == FeaturesFormatVersion;
             object message = manifest switch
             {
                 TeacherOutputManifest => new TeacherOutput(reader.ReadString(), ReadShard(reader), reader.ReadInt32(), reader.ReadString(),
-                    reader.ReadInt64(), ReadFloats(reader), reader.ReadInt32(), reader.ReadInt32()),
+                    reader.ReadInt64(), ReadFloats(reader), reader.ReadInt32(), reader.ReadInt32()) { Features = features ? ReadFeatures(reader) : [] },
                 AggregatedTargetsManifest => new AggregatedTargets(reader.ReadString(), ReadShard(reader), reader.ReadInt32(), ReadStrings(reader),
-                    ReadFloats(reader), ReadFloats(reader), ReadStrings(reader)),
+                    ReadFloats(reader), ReadFloats(reader), ReadStrings(reader)) { Features = features ? ReadFeatures(reader) : [] },
                 CheckpointManifest => new Checkpoint(reader.ReadString(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadString(),
                     ReadFloats(reader), ReadMetrics(reader)),
                 _ => throw new InvalidDataException("unknown manifest (this node knows TeacherOutput, AggregatedTargets, Checkpoint)"),
@@ -141,8 +153,8 @@ public sealed class TensorMessageSerializer(ExtendedActorSystem system) : Serial
 
     private static int EstimatedSize(object obj) => 256 + 4 * obj switch
     {
-        TeacherOutput o => o.Logits.Length,
-        AggregatedTargets t => t.Targets.Length + t.Weights.Count,
+        TeacherOutput o => o.Logits.Length + (int)(o.Features.Sum(f => f.ByteCount + 64) / 4),
+        AggregatedTargets t => t.Targets.Length + t.Weights.Count + (int)(t.Features.Sum(f => f.ByteCount + 64) / 4),
         Checkpoint c => c.Weights.Length,
         _ => 0,
     };
@@ -185,6 +197,63 @@ public sealed class TensorMessageSerializer(ExtendedActorSystem system) : Serial
             values[i] = reader.ReadSingle();
         }
         return values;
+    }
+
+    /// <summary>
+    /// Feature blocks (feature distillation) after a message's other fields, only when there are some (format
+    /// <see cref="FeaturesFormatVersion"/>): a message without features is written byte for byte as before they existed.
+    /// Each block: teacher, layer, attention-map flag, the shape (int32 count and int32s), the float32 values, and the
+    /// float16 values as bytes (int32 count and bytes).
+    /// </summary>
+    private static void Write(BinaryWriter writer, IReadOnlyList<FeatureBlock> features)
+    {
+        if (features.Count == 0)
+        {
+            return;
+        }
+
+        writer.Write(features.Count);
+        foreach (var block in features)
+        {
+            writer.Write(block.TeacherId);
+            writer.Write(block.Layer);
+            writer.Write(block.AttentionMap);
+            writer.Write(block.Shape.Length);
+            foreach (int d in block.Shape)
+            {
+                writer.Write(d);
+            }
+            Write(writer, block.Values);
+            writer.Write(block.Half.Length);
+            writer.Write(block.Half);
+        }
+    }
+
+    private static bool HasFeatures(object obj) => obj switch
+    {
+        TeacherOutput o => o.Features.Count > 0,
+        AggregatedTargets t => t.Features.Count > 0,
+        _ => false,
+    };
+
+    private static FeatureBlock[] ReadFeatures(BinaryReader reader)
+    {
+        var blocks = new FeatureBlock[ReadCount(reader, bytesEach: 15)];
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            string teacher = reader.ReadString();
+            string layer = reader.ReadString();
+            bool map = reader.ReadBoolean();
+            var shape = new int[ReadCount(reader, bytesEach: 4)];
+            for (int d = 0; d < shape.Length; d++)
+            {
+                shape[d] = reader.ReadInt32();
+            }
+            float[] values = ReadFloats(reader);
+            byte[] half = reader.ReadBytes(ReadCount(reader, bytesEach: 1));
+            blocks[i] = new FeatureBlock(teacher, layer, map, shape, values, half);
+        }
+        return blocks;
     }
 
     private static void Write(BinaryWriter writer, IReadOnlyList<string> values)

@@ -15,7 +15,7 @@ namespace MultiTeacher.Core.Models;
 /// dropout masks come from the same generator, so a model's randomness never depends on other threads.
 /// Not thread-safe: one owner at a time (an actor, a trainer).
 /// </summary>
-public sealed class Model : nn.Module<Tensor, Tensor>
+public sealed partial class Model : nn.Module<Tensor, Tensor>
 {
     private readonly List<Layer> _layers;
     private readonly Generator _generator;

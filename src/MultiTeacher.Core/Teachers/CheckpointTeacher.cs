@@ -6,7 +6,7 @@ using TorchSharp;
 namespace MultiTeacher.Core.Teachers;
 
 /// <summary>A teacher of one of our architectures, from a safetensors checkpoint.</summary>
-public sealed class CheckpointTeacher : ITeacherNetwork
+public sealed partial class CheckpointTeacher : ITeacherNetwork
 {
     /// <summary>Serves <paramref name="loaded"/>'s model (owned: disposed with the teacher).</summary>
     public CheckpointTeacher(LoadedModel loaded)

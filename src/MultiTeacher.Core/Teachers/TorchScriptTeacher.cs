@@ -12,7 +12,7 @@ namespace MultiTeacher.Core.Teachers;
 /// evaluation mode under inference mode. A module returning a tuple or list names its logits with
 /// <see cref="TeacherOptions.Output"/>.
 /// </summary>
-public sealed class TorchScriptTeacher : ITeacherNetwork
+public sealed partial class TorchScriptTeacher : ITeacherNetwork
 {
     private readonly torch.jit.ScriptModule _module;
     private readonly TeacherOptions _options;

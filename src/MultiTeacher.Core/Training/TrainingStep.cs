@@ -68,6 +68,12 @@ public sealed class TrainingStep
         var terms = Loss.Terms(logits, labels, targets);
         // Read before the update: a non-finite batch is refused before it can reach the weights.
         var (value, correct) = terms.Read();
+        if (!terms.Total.requires_grad)
+        {
+            // α = 0 and no row of the batch has a label: the loss is a constant 0, there is nothing to learn from.
+            return new StepResult(value, correct);
+        }
+
         terms.Total.backward();
         Optimizer.Step();
         return new StepResult(value, correct);

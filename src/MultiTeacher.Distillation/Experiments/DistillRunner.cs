@@ -3,8 +3,10 @@ using System.Globalization;
 using Akka.Configuration;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Torch;
 using MultiTeacher.Core.Training;
+using MultiTeacher.Distillation.Pipeline;
 using MultiTeacher.Distillation.Reports;
 using MultiTeacher.Distillation.Students;
 
@@ -29,9 +31,22 @@ public static class DistillRunner
 
         Directory.CreateDirectory(Path.Combine(outDirectory, "students"));
         var checkpoint = Path.Combine(outDirectory, "students", "student.safetensors");
-        var (model, summary, pipeline) = await StudentRuns.DistilledAsync(run.Student.Text, request.Settings.Seed, run.Train, run.Labels,
-            teachers.Select(t => (t.Id, t.Train!)).ToList(), request.Settings, run.Validation, run.Test, progress, akka, cancellationToken, checkpoint)
-            .ConfigureAwait(false);
+        FeatureSummary? features = null;
+        Model model;
+        StudentSummary summary;
+        PipelineResult pipeline;
+        if (request.Settings.Features.Count > 0)
+        {
+            (model, summary, pipeline, features) = await FeatureStudentRuns.DistilledAsync(run.Student.Text, request.Settings.Seed, run.Train, run.Labels,
+                teachers, request.Settings, run.Validation, run.Test, progress, akka, cancellationToken, checkpoint).ConfigureAwait(false);
+        }
+        else
+        {
+            (model, summary, pipeline) = await StudentRuns.DistilledAsync(run.Student.Text, request.Settings.Seed, run.Train, run.Labels,
+                teachers.Select(t => (t.Id, t.Train!)).ToList(), request.Settings, run.Validation, run.Test, progress, akka, cancellationToken, checkpoint)
+                .ConfigureAwait(false);
+        }
+
         ModelCheckpoint.Save(model, checkpoint, new Dictionary<string, string>
         {
             ["dataset"] = DatasetName(request),
@@ -56,6 +71,7 @@ public static class DistillRunner
             Transport = "inproc",
             Threads = TorchRuntime.Threads,
             ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            Features = features,
         };
         result.Write(Path.Combine(outDirectory, "summary.json"));
         DemoReport.Build(result).Write(Path.Combine(outDirectory, "report.html"));

@@ -61,7 +61,7 @@ public static class StudentRuns
         return (model, Summarize(model, labelled, distilled: true, history, test), result);
     }
 
-    private static StudentSummary Summarize(Model model, int labels, bool distilled, IReadOnlyList<EpochAccuracy> history, Dataset test)
+    internal static StudentSummary Summarize(Model model, int labels, bool distilled, IReadOnlyList<EpochAccuracy> history, Dataset test)
     {
         var best = history.Count == 0 ? null : history.MaxBy(h => h.ValidationAccuracy);
         return new StudentSummary

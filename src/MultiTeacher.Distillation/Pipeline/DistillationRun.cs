@@ -36,13 +36,16 @@ internal sealed class DistillationRun : ReceiveActor, IWithTimers
         _coordinator = Context.ActorOf(ShardCoordinator.Props(request.RunId, planner, request.Settings, teacherIds, Self), "coordinator");
         _hub = Context.ActorOf(CheckpointHub.Props(), "checkpoints");
         _student = Context.ActorOf(StudentTrainer.Props(new StudentTrainerSetup(request.RunId, request.StudentId, request.Student, request.Train,
-            planner, request.Labels, request.Settings, request.Evaluation, _coordinator, _hub, request.CheckpointPath)), "student");
+            planner, request.Labels, request.Settings, request.Evaluation, _coordinator, _hub, request.CheckpointPath) { Features = request.Features }), "student");
         _aggregator = Context.ActorOf(EnsembleAggregator.Props(request.RunId, teacherIds, request.Settings, request.Student.Classes, _student, _coordinator), "aggregator");
         foreach (var teacher in request.Teachers)
         {
             // One replica per teacher; it registers with the coordinator and pulls its shards.
-            _teachers.Add(Context.ActorOf(TeacherActor.Props(teacher.Id, teacher.Source, planner, _aggregator, _coordinator, request.Settings.ReplicaInFlight),
-                $"teacher-{teacher.Id}"));
+            var props = request.Features is { } features
+                ? TeacherActor.Props(teacher.Id, teacher.Source, planner, _aggregator, _coordinator, request.Settings.ReplicaInFlight,
+                    features.RequestsFor(teacher.Id), features.Wire.Float16)
+                : TeacherActor.Props(teacher.Id, teacher.Source, planner, _aggregator, _coordinator, request.Settings.ReplicaInFlight);
+            _teachers.Add(Context.ActorOf(props, $"teacher-{teacher.Id}"));
         }
 
         Receive<RunProgress>(p => Callback(() => _request.OnShardTrained?.Invoke(p.Trained, p.Total)), p => p.RunId == _request.RunId);

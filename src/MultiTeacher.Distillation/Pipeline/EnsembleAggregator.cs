@@ -27,6 +27,7 @@ public sealed class EnsembleAggregator : ReceiveActor, IWithTimers
     private readonly List<string> _incidents = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _aggregated, _duplicates, _late, _incomplete, _rejected, _versionConflicts;
+    private long _logitBytes, _featureBytes;
 
     /// <summary>Creates the aggregator; see <see cref="Props"/>.</summary>
     public EnsembleAggregator(string runId, IReadOnlyList<string> teacherIds, DistillationSettings settings, int classes, IActorRef student, IActorRef coordinator)
@@ -43,6 +44,8 @@ public sealed class EnsembleAggregator : ReceiveActor, IWithTimers
         Receive<GetStats>(_ => Sender.Tell(new AggregatorStats(_aggregated, _duplicates, _late, _incomplete, _rejected, _incidents.ToList())
         {
             VersionConflicts = _versionConflicts,
+            LogitBytes = _logitBytes,
+            FeatureBytes = _featureBytes,
         }));
     }
 
@@ -107,6 +110,8 @@ public sealed class EnsembleAggregator : ReceiveActor, IWithTimers
         else
         {
             shard.Outputs[output.TeacherId] = output;
+            _logitBytes += output.Logits.Length * 4L;
+            _featureBytes += output.Features.Sum(f => f.ByteCount);
         }
 
         if (shard.Outputs.Count + shard.Rejected.Count == _teachers.Count)
@@ -147,7 +152,8 @@ public sealed class EnsembleAggregator : ReceiveActor, IWithTimers
             }
         }
 
-        return null;
+        // A feature with NaN (or of the wrong shape) rejects the whole output: a shard never trains on half a teacher.
+        return output.Features.Select(f => f.Problem(shard.Shard.RowCount)).FirstOrDefault(p => p is not null);
     }
 
     private void Close(int sequence, bool deadline)
@@ -199,7 +205,10 @@ public sealed class EnsembleAggregator : ReceiveActor, IWithTimers
             shard.Shard.RowCount, _classes, _settings.Temperature, _settings.Aggregation, targets);
         var total = weights.Sum();
         _aggregated++;
-        _student.Tell(new AggregatedTargets(_runId, shard.Shard, sequence, present.ToArray(), weights.Select(w => w / total).ToArray(), targets, missing.ToArray()), Self);
+        _student.Tell(new AggregatedTargets(_runId, shard.Shard, sequence, present.ToArray(), weights.Select(w => w / total).ToArray(), targets, missing.ToArray())
+        {
+            Features = present.SelectMany(t => shard.Outputs[t].Features).ToArray(),
+        }, Self);
         PublishProgress();
     }
 

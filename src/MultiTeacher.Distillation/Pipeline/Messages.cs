@@ -1,5 +1,6 @@
 using Akka.Actor;
 using MultiTeacher.Core.Data;
+using MultiTeacher.Distillation.Features;
 using MultiTeacher.Distillation.Students;
 
 namespace MultiTeacher.Distillation.Pipeline;
@@ -16,11 +17,22 @@ public sealed record ShardRequest(string RunId, Shard Shard, int Sequence);
 public sealed record ExpectShard(string RunId, Shard Shard, int Sequence);
 
 /// <summary>Teacher → aggregator: logits (rows × classes) of one teacher for one shard, from one version of its weights.</summary>
-public sealed record TeacherOutput(string RunId, Shard Shard, int Sequence, string TeacherId, long ModelVersion, float[] Logits, int Rows, int Classes);
+public sealed record TeacherOutput(string RunId, Shard Shard, int Sequence, string TeacherId, long ModelVersion, float[] Logits, int Rows, int Classes)
+{
+    /// <summary>The features the run asked this teacher for (feature distillation), for the same rows; empty otherwise.</summary>
+    public IReadOnlyList<FeatureBlock> Features { get; init; } = [];
+}
 
 /// <summary>Aggregator → student: soft targets p̄ (rows × classes) for a shard, from the teachers named.</summary>
 public sealed record AggregatedTargets(string RunId, Shard Shard, int Sequence, IReadOnlyList<string> TeachersUsed, IReadOnlyList<float> Weights,
-    float[] Targets, IReadOnlyList<string> MissingTeachers);
+    float[] Targets, IReadOnlyList<string> MissingTeachers)
+{
+    /// <summary>
+    /// The features of the teachers used, in teacher order, passed on as they came: raw features of different teachers
+    /// are never averaged (their channels mean different things); the student combines their losses instead.
+    /// </summary>
+    public IReadOnlyList<FeatureBlock> Features { get; init; } = [];
+}
 
 /// <summary>Aggregator → coordinator: no teacher answered a shard before its deadline.</summary>
 public sealed record ShardFailed(string RunId, Shard Shard, int Sequence, string Reason);
@@ -29,7 +41,11 @@ public sealed record ShardFailed(string RunId, Shard Shard, int Sequence, string
 public sealed record ShardTrained(string RunId, Shard Shard, int Sequence, ShardResult Result);
 
 /// <summary>Student → coordinator → whoever the coordinator reports to: an epoch ended; accuracies are NaN when no evaluation set was given.</summary>
-public sealed record StudentEpochCompleted(string RunId, int Epoch, double ValidationAccuracy, double TestAccuracy, double MeanLoss);
+public sealed record StudentEpochCompleted(string RunId, int Epoch, double ValidationAccuracy, double TestAccuracy, double MeanLoss)
+{
+    /// <summary>The epoch's mean loss per term: <c>ce</c>, <c>kd</c> and each feature term (for example <c>attention(3)</c>, before its weight).</summary>
+    public IReadOnlyDictionary<string, double> Terms { get; init; } = new Dictionary<string, double>();
+}
 
 /// <summary>Coordinator → its report target: <paramref name="Trained"/> of <paramref name="Total"/> shards are trained.</summary>
 public sealed record RunProgress(string RunId, int Trained, int Total);
@@ -60,6 +76,12 @@ public sealed record GetStats
 public sealed record AggregatorStats(int Aggregated, int DuplicatesDropped, int LateDropped, int ClosedIncomplete, int RejectedOutputs,
     IReadOnlyList<string> Incidents)
 {
+    /// <summary>Bytes of logit values received from teachers (4 per logit), over the outputs kept.</summary>
+    public long LogitBytes { get; init; }
+
+    /// <summary>Bytes of feature values received from teachers (<see cref="FeatureBlock.ByteCount"/>), over the outputs kept.</summary>
+    public long FeatureBytes { get; init; }
+
     /// <summary>Dropped outputs of a teacher whose kept output for the same shard came from another model version.</summary>
     public int VersionConflicts { get; init; }
 }

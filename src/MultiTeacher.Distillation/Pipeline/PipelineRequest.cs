@@ -29,6 +29,13 @@ public sealed record PipelineRequest(string RunId, IReadOnlyList<PipelineTeacher
     /// <summary>Called after every trained shard with (trained, total).</summary>
     public Action<int, int>? OnShardTrained { get; init; }
 
+    /// <summary>
+    /// The feature terms (feature distillation; <see cref="Features.FeaturePlan.Create"/> checks them against these
+    /// teachers and this student), or null for logits only. Teachers then send the features the plan asks of them with
+    /// every shard.
+    /// </summary>
+    public Features.FeaturePlan? Features { get; init; }
+
     /// <summary>Called at the end of every epoch.</summary>
     public Action<StudentEpochCompleted>? OnEpoch { get; init; }
 }

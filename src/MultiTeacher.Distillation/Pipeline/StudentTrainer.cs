@@ -33,6 +33,7 @@ public sealed class StudentTrainer : ReceiveActor
     private int _trained, _duplicates, _checkpoints;
     private double _epochLoss;
     private int _epochRows;
+    private readonly Dictionary<string, (double Sum, int Rows)> _epochTerms = [];
     private float[]? _best;
     private double _bestAccuracy = double.NegativeInfinity;
     private int _bestEpoch = -1;
@@ -42,7 +43,7 @@ public sealed class StudentTrainer : ReceiveActor
     {
         _runId = setup.RunId;
         _modelId = setup.ModelId;
-        _trainer = new StudentShardTrainer(setup.Student, setup.Settings);
+        _trainer = new StudentShardTrainer(setup.Student, setup.Settings, setup.Features);
         _data = setup.Data;
         _planner = setup.Planner;
         _labels = setup.Labels;
@@ -118,10 +119,16 @@ public sealed class StudentTrainer : ReceiveActor
     private void Train(AggregatedTargets targets)
     {
         var rows = _planner.ForEpoch(targets.Shard.Epoch).RowsOf(targets.Shard);
-        var result = _trainer.Train(_data, rows, _labels, _settings.Alpha > 0 ? targets.Targets : [], MaybeCheckpoint);
+        var result = _trainer.Train(_data, rows, _labels, _settings.Alpha > 0 ? targets.Targets : [], targets.Features, MaybeCheckpoint);
         _trained++;
         _epochLoss += result.MeanLoss * result.Rows;
         _epochRows += result.Rows;
+        AddTerm("ce", result.MeanCrossEntropy, result.Rows);
+        AddTerm("kd", result.MeanDistillation, result.Rows);
+        foreach (var (label, mean) in result.FeatureLosses)
+        {
+            AddTerm(label, mean, result.Rows);
+        }
         if ((targets.Sequence + 1) % _shardsPerEpoch == 0)
         {
             EndEpoch(targets.Shard.Epoch);
@@ -147,9 +154,13 @@ public sealed class StudentTrainer : ReceiveActor
             _best = model.GetWeights();
         }
 
-        var completed = new StudentEpochCompleted(_runId, epoch, validation, test, _epochLoss / Math.Max(1, _epochRows));
+        var completed = new StudentEpochCompleted(_runId, epoch, validation, test, _epochLoss / Math.Max(1, _epochRows))
+        {
+            Terms = _epochTerms.ToDictionary(t => t.Key, t => t.Value.Sum / Math.Max(1, t.Value.Rows)),
+        };
         _epochs.Add(completed);
         (_epochLoss, _epochRows) = (0, 0);
+        _epochTerms.Clear();
         _coordinator.Tell(completed, Self);
         if (epoch == _settings.Epochs - 1)
         {
@@ -159,6 +170,17 @@ public sealed class StudentTrainer : ReceiveActor
                 model.SetWeights(_best);
             }
         }
+    }
+
+    private void AddTerm(string label, double mean, int rows)
+    {
+        if (double.IsNaN(mean))
+        {
+            return;
+        }
+
+        var (sum, count) = _epochTerms.GetValueOrDefault(label);
+        _epochTerms[label] = (sum + (mean * rows), count + rows);
     }
 
     private void MaybeCheckpoint(long step)
@@ -181,6 +203,8 @@ public sealed class StudentTrainer : ReceiveActor
                 ["step"] = _trainer.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["next_shard"] = _next.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
+            // Hint adapters go beside the student, never into it.
+            _ = Core.Losses.Features.AdapterFile.Save(_trainer.FeatureTerms, Core.Losses.Features.AdapterFile.PathBeside(_checkpointPath));
         }
 
         _hub?.Tell(new Checkpoint(_modelId, _trainer.Steps, _trainer.Steps, model.Architecture.Text, weights,

@@ -24,4 +24,7 @@ public sealed record StudentTrainerSetup(string RunId, string ModelId, Model Stu
     /// at start (a restarted node), training continues from it and shards it already holds are not trained again.
     /// </summary>
     public string? StatePath { get; init; }
+
+    /// <summary>The run's feature terms (feature distillation), or null for logits only.</summary>
+    public Features.FeaturePlan? Features { get; init; }
 }

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
 using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Teachers;
+using MultiTeacher.Distillation.Features;
 using MultiTeacher.Distillation.Teachers;
 
 namespace MultiTeacher.Distillation.Pipeline;
@@ -22,11 +24,21 @@ public sealed class TeacherActor : ReceiveActor
     private readonly IActorRef _aggregator;
     private readonly IActorRef? _coordinator;
     private readonly int _maxInFlight;
+    private readonly IReadOnlyList<FeatureRequest> _features;
+    private readonly bool _float16;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
-    public TeacherActor(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator, IActorRef? coordinator = null, int maxInFlight = 2)
+    /// <summary>Creates the actor; see <see cref="Props(string, ILogitSource, ShardPlanner, IActorRef, IActorRef?, int, IReadOnlyList{FeatureRequest}, bool)"/>.</summary>
+    public TeacherActor(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator, IActorRef? coordinator = null, int maxInFlight = 2,
+        IReadOnlyList<FeatureRequest>? features = null, bool float16 = false)
     {
+        _features = features ?? [];
+        _float16 = float16;
+        if (_features.Count > 0 && source is not IFeatureSource)
+        {
+            throw new ArgumentException($"teacher {teacherId}: features {string.Join(", ", _features.Select(f => f.Layer))} were asked for, but its source serves logits only");
+        }
+
         _teacherId = teacherId;
         _source = source;
         _planner = planner;
@@ -47,7 +59,15 @@ public sealed class TeacherActor : ReceiveActor
     /// </summary>
     public static Props Props(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator, IActorRef? coordinator = null,
         int maxInFlight = 2) =>
-        Akka.Actor.Props.Create(() => new TeacherActor(teacherId, source, planner, aggregator, coordinator, maxInFlight)).WithDeploy(Deploy.Local);
+        Akka.Actor.Props.Create(() => new TeacherActor(teacherId, source, planner, aggregator, coordinator, maxInFlight, null, false)).WithDeploy(Deploy.Local);
+
+    /// <summary>
+    /// Props of a teacher replica that sends <paramref name="features"/> of its network with every shard's logits
+    /// (feature distillation), as float16 when <paramref name="float16"/>; otherwise as <see cref="Props(string, ILogitSource, ShardPlanner, IActorRef, IActorRef?, int)"/>.
+    /// </summary>
+    public static Props Props(string teacherId, ILogitSource source, ShardPlanner planner, IActorRef aggregator, IActorRef? coordinator, int maxInFlight,
+        IReadOnlyList<FeatureRequest> features, bool float16) =>
+        Akka.Actor.Props.Create(() => new TeacherActor(teacherId, source, planner, aggregator, coordinator, maxInFlight, features, float16)).WithDeploy(Deploy.Local);
 
     /// <summary>
     /// Registers with the coordinator, if given: at start, and again after a restart (Akka's PostRestart calls
@@ -59,8 +79,22 @@ public sealed class TeacherActor : ReceiveActor
     {
         var rows = _planner.ForEpoch(request.Shard.Epoch).RowsOf(request.Shard);
         var logits = new float[rows.Length * _source.Classes];
-        _source.Logits(rows, logits);
-        _aggregator.Tell(new TeacherOutput(request.RunId, request.Shard, request.Sequence, _teacherId, _source.Version, logits, rows.Length, _source.Classes), Self);
+        IReadOnlyList<FeatureBlock> blocks = [];
+        if (_features.Count > 0)
+        {
+            var features = ((IFeatureSource)_source).LogitsAndFeatures(rows, logits, _features);
+            blocks = _features.Select((f, i) => FeatureBlock.Create(_teacherId, f.Layer, f.AttentionMap,
+                Array.ConvertAll(features[i].Shape, d => (int)d), features[i].Values, _float16)).ToArray();
+        }
+        else
+        {
+            _source.Logits(rows, logits);
+        }
+
+        _aggregator.Tell(new TeacherOutput(request.RunId, request.Shard, request.Sequence, _teacherId, _source.Version, logits, rows.Length, _source.Classes)
+        {
+            Features = blocks,
+        }, Self);
         if (!Sender.IsNobody())
         {
             Sender.Tell(new ShardServed(request.RunId, request.Sequence, _teacherId, Self), Self);

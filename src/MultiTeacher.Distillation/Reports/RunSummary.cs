@@ -50,6 +50,9 @@ public sealed record RunSummary
     /// <summary>What the broker carried, for runs on a cluster; null in one process.</summary>
     public ClusterSummary? Cluster { get; init; }
 
+    /// <summary>Feature distillation's terms and wire sizes, for runs with <c>features</c>; null otherwise.</summary>
+    public FeatureSummary? Features { get; init; }
+
     /// <summary>Writes the summary atomically.</summary>
     public void Write(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, JsonOptions));
 

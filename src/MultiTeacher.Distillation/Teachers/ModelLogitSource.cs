@@ -7,7 +7,7 @@ using TorchSharp;
 namespace MultiTeacher.Distillation.Teachers;
 
 /// <summary>Logits computed by running the teacher network (evaluation mode) on the rows. Not thread-safe: one per actor.</summary>
-public sealed class ModelLogitSource : ILogitSource
+public sealed partial class ModelLogitSource : ILogitSource
 {
     private const int Batch = 256;
     private readonly Dataset _data;

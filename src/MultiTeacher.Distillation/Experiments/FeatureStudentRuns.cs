@@ -1,0 +1,73 @@
+using Akka.Configuration;
+using MultiTeacher.Core.Checkpoints;
+using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Models;
+using MultiTeacher.Distillation.Features;
+using MultiTeacher.Distillation.Pipeline;
+using MultiTeacher.Distillation.Reports;
+using MultiTeacher.Distillation.Teachers;
+
+namespace MultiTeacher.Distillation.Experiments;
+
+/// <summary>
+/// A student distilled with feature terms through the actor pipeline: the teachers the features name run as networks
+/// (loaded from their safetensors files) and send their features with each shard; the other teachers serve their
+/// cached logits. The plan is checked before anything trains.
+/// </summary>
+public static class FeatureStudentRuns
+{
+    /// <summary>Distils the student of <paramref name="arch"/> as <see cref="StudentRuns.DistilledAsync"/> does, plus the settings' feature terms.</summary>
+    public static async Task<(Model Model, StudentSummary Summary, PipelineResult Pipeline, FeatureSummary Features)> DistilledAsync(string arch, long seed, Dataset train,
+        int[] labels, IReadOnlyList<PreparedTeacher> teachers, DistillationSettings settings, Dataset validation, Dataset test,
+        IRunProgress progress, Config akka, CancellationToken cancellationToken, string? checkpointPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(teachers);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(progress);
+        var named = settings.Features.Select(f => f.Teacher).ToHashSet(StringComparer.Ordinal);
+        var sources = new List<PipelineTeacher>();
+        foreach (var teacher in teachers)
+        {
+            ILogitSource source = named.Contains(teacher.Id)
+                ? new ModelLogitSource(LoadNetwork(teacher), train)
+                : new CachedLogitSource(teacher.Train ?? throw new ArgumentException($"teacher {teacher.Id} has no cached logits"));
+            sources.Add(new PipelineTeacher(teacher.Id, source));
+        }
+
+        var model = Model.Create(arch, (ulong)seed);
+        var plan = FeaturePlan.Create(settings.Features, model, sources.Select(s => (s.Id, s.Source)).ToList(), settings, settings.FeatureWire);
+        var labelled = labels.Count(l => l >= 0);
+        var history = new List<EpochAccuracy>();
+        PipelineResult result;
+        using (var phase = progress.Phase($"student {arch} distilled (T={settings.Temperature}, α={settings.Alpha}) with {string.Join(" + ", plan.TermLabels)}, {labelled:N0} labels", 1.0))
+        {
+            var request = new PipelineRequest($"{arch}/{seed}/{labelled}/features", sources, model, train, labels, settings)
+            {
+                Evaluation = new StudentEvaluation(validation, test),
+                CheckpointPath = checkpointPath,
+                Features = plan,
+                OnShardTrained = (done, total) => phase.Report((double)done / total),
+                OnEpoch = e => history.Add(new EpochAccuracy(e.Epoch + 1, e.ValidationAccuracy, e.TestAccuracy)),
+            };
+            result = await DistillationPipeline.RunAsync(request, akka, cancellationToken).ConfigureAwait(false);
+        }
+
+        var shards = Math.Max(1, result.Aggregator.Aggregated);
+        var features = new FeatureSummary(plan.TermLabels, settings.FeatureWire.AttentionMaps, settings.FeatureWire.Float16,
+            result.Aggregator.LogitBytes / shards, result.Aggregator.FeatureBytes / shards,
+            result.Student.Epochs.Count == 0 ? new Dictionary<string, double>() : result.Student.Epochs[^1].Terms);
+        return (model, StudentRuns.Summarize(model, labelled, distilled: true, history, test), result, features);
+    }
+
+    private static Model LoadNetwork(PreparedTeacher teacher)
+    {
+        try
+        {
+            return ModelCheckpoint.Load(teacher.Path).Model;
+        }
+        catch (Exception e) when (e is DataFormatException or ArchitectureException or InvalidDataException)
+        {
+            throw new ArgumentException($"teacher {teacher.Id} ({teacher.Path}): features come from our architectures' safetensors files only: {e.Message}", e);
+        }
+    }
+}
