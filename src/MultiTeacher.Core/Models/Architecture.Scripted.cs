@@ -22,6 +22,24 @@ public sealed partial record Architecture
     /// <summary>Whether the input shape and class count are known (always for mlp and cnn; for a scripted module once the data gave them).</summary>
     public bool IsComplete => Classes > 0 && InputShape.Length > 0;
 
+    /// <summary>
+    /// <paramref name="text"/> with the file of a <c>file:</c> architecture made absolute against
+    /// <paramref name="baseDirectory"/> (a configuration file's folder); any other architecture string as it is.
+    /// </summary>
+    public static string ResolveScriptPath(string text, string baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.StartsWith(ScriptedPrefix, StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var rest = text[ScriptedPrefix.Length..];
+        var query = rest.LastIndexOf('?');
+        var path = query < 0 ? rest : rest[..query];
+        return path.Length == 0 ? text : ScriptedPrefix + Path.GetFullPath(path, baseDirectory) + (query < 0 ? "" : rest[query..]);
+    }
+
     private static Architecture ParseScripted(string text)
     {
         var (path, options) = ScriptedParts(text);

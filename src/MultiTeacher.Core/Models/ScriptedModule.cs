@@ -32,6 +32,19 @@ public sealed class ScriptedModule : IDisposable
     /// <summary>The module.</summary>
     public jit.ScriptModule Module { get; }
 
+    /// <summary>Whether the file at <paramref name="path"/> is a whole TorchScript archive (not a torch.save state_dict, not damaged).</summary>
+    public static bool IsTorchScript(string path)
+    {
+        try
+        {
+            return File.Exists(path) && TeacherFileFormat.Detect(path) == TeacherFormat.TorchScript;
+        }
+        catch (DataFormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Loads the TorchScript module at <paramref name="path"/> and checks what can be checked without data: it has
     /// float32 parameters and at least one of them requires gradients.
