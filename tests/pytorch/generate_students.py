@@ -18,6 +18,7 @@ Refused, each for one reason:
   seven_classes.pt      returns (B, 7) logits
   two_outputs.pt        returns a tuple
   float64.pt            float64 parameters
+  tied.pt               one weight under two names (an encoder and its transposed decoder)
 """
 import os
 
@@ -73,6 +74,20 @@ class ArgmaxHead(nn.Module):
         return nn.functional.one_hot(self.net(x).argmax(1), 10).float()
 
 
+class Tied(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encode = nn.Linear(784, 10, bias=False)
+        self.decode = nn.Linear(10, 784, bias=False)
+        self.decode.weight = self.encode.weight  # tied: shapes differ, so the decoder reads it transposed
+        self.head = nn.Linear(784, 10)
+
+    def forward(self, x):
+        x = torch.flatten(x, 1)
+        code = self.encode(x)
+        return self.head(torch.matmul(code, self.decode.weight))
+
+
 class TwoOutputs(nn.Module):
     def __init__(self):
         super().__init__()
@@ -107,6 +122,7 @@ def main():
     save(Student(hidden=8, classes=7), "seven_classes.pt")
     save(TwoOutputs(), "two_outputs.pt")
     save(Student(hidden=8).double(), "float64.pt")
+    save(Tied(), "tied.pt")
     print(f"wrote {len(os.listdir(OUT))} files to {os.path.normpath(OUT)}")
 
 

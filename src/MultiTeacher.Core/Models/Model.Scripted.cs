@@ -181,7 +181,8 @@ public sealed partial class Model
                 var first = _scriptParameters[i].flatten()[0].item<float>();
                 if (first != offset)
                 {
-                    throw _script!.Refused($"parameter {Layout[i].Name} shares its tensor with another parameter (tied weights), which one flat parameter cannot hold");
+                    var other = Layout.Where((_, j) => Layout.Take(j).Sum(p => p.Length) == (int)first).Select(p => p.Name).FirstOrDefault() ?? "another";
+                    throw _script!.Refused($"parameters {Layout[i].Name} and {other} are one tensor (tied weights), which one flat parameter cannot hold as two");
                 }
 
                 offset += Layout[i].Length;
