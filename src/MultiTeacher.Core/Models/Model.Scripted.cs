@@ -16,6 +16,7 @@ public sealed partial class Model
 {
     private readonly ScriptedModule? _script;
     private readonly List<Parameter> _scriptParameters = [];
+    private readonly List<Tensor> _scriptBuffers = []; // float32 buffers, which batch norm updates in place
 
     private Model(Architecture architecture, ScriptedModule script, ulong seed) : base("Model")
     {
@@ -25,6 +26,7 @@ public sealed partial class Model
         _script = script;
         var trainable = script.Module.named_parameters().Where(p => p.parameter.requires_grad).ToList();
         _scriptParameters.AddRange(trainable.Select(p => p.parameter));
+        _scriptBuffers.AddRange(script.Module.named_buffers().Select(b => b.buffer).Where(b => b.dtype == ScalarType.Float32));
         Layout = trainable.Select(p => new ParameterInfo(p.name, p.parameter.shape.Select(d => (int)d).ToArray())).ToList();
         ParameterCount = Layout.Sum(p => p.Length);
         _flat = FlattenScript(TorchRuntime.Device);
@@ -32,6 +34,47 @@ public sealed partial class Model
 
     /// <summary>The TorchScript module of a scripted model; null for an architecture string's model.</summary>
     public ScriptedModule? Script => _script;
+
+    /// <summary>
+    /// The float32 buffers of a scripted model (batch-norm running statistics, which its forward updates in training mode),
+    /// concatenated in <c>named_buffers</c> order; empty for an architecture string's model, which has none. Kept beside
+    /// <see cref="GetWeights"/> wherever a model's state is copied (the best epoch, resumable state): parameters of
+    /// one epoch with another epoch's statistics make a different network.
+    /// </summary>
+    public float[] GetBuffers()
+    {
+        var values = new float[_scriptBuffers.Sum(b => b.numel())];
+        var offset = 0;
+        foreach (var buffer in _scriptBuffers)
+        {
+            var length = (int)buffer.numel();
+            TensorData.CopyTo(buffer, values.AsSpan(offset, length));
+            offset += length;
+        }
+
+        return values;
+    }
+
+    /// <summary>Puts back buffers from <see cref="GetBuffers"/>.</summary>
+    /// <exception cref="ShapeMismatchException">The number of values is not the model's buffer size.</exception>
+    public void SetBuffers(ReadOnlySpan<float> values)
+    {
+        var total = _scriptBuffers.Sum(b => b.numel());
+        if (values.Length != total)
+        {
+            throw new ShapeMismatchException($"model {Architecture}: {values.Length} buffer values given, it has {total}");
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var offset = 0;
+        foreach (var buffer in _scriptBuffers)
+        {
+            var length = (int)buffer.numel();
+            _ = buffer.copy_(TensorData.From(values.Slice(offset, length), buffer.shape, buffer.device));
+            offset += length;
+        }
+    }
 
     /// <summary>Sets training mode (dropout, batch-norm statistics) here and in a scripted model's module.</summary>
     public override void train(bool on = true)

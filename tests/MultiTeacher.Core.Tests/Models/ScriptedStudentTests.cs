@@ -120,6 +120,34 @@ public sealed class ScriptedStudentTests
     }
 
     [Fact]
+    public void SetWeightsAndBuffers_EarlierCopyOfABatchNormStudent_GivesItsLogitsBack()
+    {
+        var data = StudentFixtures.Images(32);
+        using var model = Model.Create(StudentFixtures.For("student_bn.pt"), 1);
+        using var optimizer = Optimizer.Create("adam", model, 0.01f);
+        var step = new TrainingStep(model, optimizer, new DistillationLoss(1f, 0f));
+        void Train(int steps)
+        {
+            for (var i = 0; i < steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                _ = step.Run(Batches.Gather(data, Enumerable.Range(0, 32).ToArray()), data.Labels, null);
+            }
+        }
+
+        Train(3);
+        var (weights, buffers, logits) = (model.GetWeights(), model.GetBuffers(), Evaluator.Logits(model, data));
+        Train(3);
+        Assert.NotEqual(buffers, model.GetBuffers()); // training mode moved the running statistics
+
+        model.SetWeights(weights);
+        model.SetBuffers(buffers);
+
+        Assert.Equal(4 + 4, buffers.Length); // running_mean and running_var of BatchNorm2d(4)
+        Assert.Equal(logits, Evaluator.Logits(model, data));
+    }
+
+    [Fact]
     public void SetWeights_ScriptedStudent_RoundTripsThroughCheckpointsLikeAnyModel()
     {
         using var model = Model.Create(StudentFixtures.For("student.pt"), 1);
