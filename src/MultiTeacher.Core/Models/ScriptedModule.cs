@@ -143,8 +143,9 @@ public sealed class ScriptedModule : IDisposable
         {
             throw new ShapeMismatchException($"student {Path} failed on a batch of shape {ShapeText.Format(input.shape)}{hint}: {NativeError.Summarize(e.Message)}");
         }
-        catch (NotImplementedException e)
+        catch (Exception e) when (e is NotImplementedException or ArgumentOutOfRangeException)
         {
+            // TorchSharp reads a dict result as an empty list and fails indexing it (ArgumentOutOfRangeException).
             throw new ArchitectureException($"student {Path}: LibTorch cannot train it: it returns a value TorchSharp cannot read (a dict?), expected one tensor of logits ({e.Message})");
         }
 

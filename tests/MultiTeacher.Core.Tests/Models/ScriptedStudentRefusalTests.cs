@@ -26,6 +26,16 @@ public sealed class ScriptedStudentRefusalTests
     }
 
     [Fact]
+    public void Create_ModuleReturningADict_RefusedSayingItWantsOneTensor()
+    {
+        var path = Path.Combine(Path.GetDirectoryName(Teachers.TeacherFixtures.File("x"))!, "features", "dict_output.pt");
+
+        var error = Assert.Throws<ArchitectureException>(() => Model.Create(Architecture.ForData("file:" + path, [1, 28, 28], 10), 1).Dispose());
+
+        Assert.StartsWith($"student {path}: LibTorch cannot train it: it returns a value TorchSharp cannot read (a dict?)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_ModuleWithoutFlattenOnImages_RefusedWithTheInputLayoutHint()
     {
         var error = Assert.Throws<ShapeMismatchException>(() => Model.Create(StudentFixtures.For("student_flat.pt"), 1).Dispose());

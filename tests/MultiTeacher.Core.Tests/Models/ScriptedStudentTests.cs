@@ -82,6 +82,34 @@ public sealed class ScriptedStudentTests
         Assert.Equal(model.Architecture.Text, file.Metadata[ModelCheckpoint.ArchitectureKey]);
     }
 
+    [Theory]
+    [InlineData("ops.pt")] // LayerNorm, GELU, Conv1d, an LSTM, softmax attention over the image's rows
+    [InlineData("while_loop.pt")] // a while loop whose trip count depends on the data
+    [InlineData("data_if.pt")] // an if on the data choosing one of two heads
+    public void Train_ScriptedFeatureModuleAsStudent_LossFallsAndPyTorchGivesOurLogits(string file)
+    {
+        using var dir = new Data.TempDirectory();
+        var data = StudentFixtures.Images(32);
+        var path = Path.Combine(Path.GetDirectoryName(Teachers.TeacherFixtures.File("x"))!, "features", file);
+        using var model = Model.Create(Architecture.ForData("file:" + path, [1, 28, 28], 10), 1);
+        using var optimizer = Optimizer.Create("adam", model, 0.01f);
+        var step = new TrainingStep(model, optimizer, new DistillationLoss(1f, 0f));
+        var losses = new List<double>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var scope = NewDisposeScope();
+            losses.Add(step.Run(Batches.Gather(data, Enumerable.Range(0, 32).ToArray()), data.Labels, null).Loss.Total);
+        }
+
+        Assert.True(losses[^1] < losses[0] * 0.9, $"loss {losses[0]} → {losses[^1]}");
+        var ours = Evaluator.Logits(model, data);
+        var (script, weights, logits) = (dir.File("student.pt"), dir.File("student.safetensors"), dir.File("logits.npy"));
+        model.SaveScripted(script, weights);
+        _ = StudentFixtures.RunPython(PyTorchCheck, script, weights, Teachers.TeacherFixtures.File("inputs.npy"), logits);
+        var worst = ours.Zip(Npy.Read(logits).AsFloat32(), (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst <= 1e-4, $"worst difference {worst}");
+    }
+
     [Fact]
     public void Train_ScriptedStudentTwiceWithOneSeedOnOneThread_SameWeights()
     {
