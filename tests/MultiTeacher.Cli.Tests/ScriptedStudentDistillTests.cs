@@ -80,6 +80,30 @@ public sealed class ScriptedStudentDistillTests
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "out", "students")), "a run started despite the refusal");
     }
 
+    [Fact]
+    public async Task Online_ScriptedPeers_CodistilFromTheFilesWeights()
+    {
+        using var dir = new TempDirectory();
+        File.Copy(Fixture("Models", "student.pt"), Path.Combine(dir.Path, "peer.pt"));
+        var config = Path.Combine(dir.Path, "run.hocon");
+        File.WriteAllText(config, "multiteacher.online.arch = \"file:peer.pt\"\n");
+
+        var (code, stdout, stderr) = await MtProcess.RunAsync(["online", "--quick", "--config", config, "--out", Path.Combine(dir.Path, "out")],
+            timeout: TimeSpan.FromMinutes(5));
+
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "out", "summary.json")));
+        Assert.Equal($"file:{Path.Combine(dir.Path, "peer.pt")}?classes=10&input=1x28x28", summary.RootElement.GetProperty("settings").GetProperty("arch").GetString());
+        foreach (var run in summary.RootElement.GetProperty("runs").EnumerateArray())
+        {
+            foreach (var peer in run.GetProperty("peers").EnumerateArray())
+            {
+                Assert.InRange(peer.GetProperty("test_accuracy").GetDouble(), 0.5, 1.0);
+                Assert.Equal(run.GetProperty("mode").GetString() == "codistilled", peer.GetProperty("checkpoints_received").GetInt32() > 0);
+            }
+        }
+    }
+
     /// <summary>PyTorch's accuracy of a TorchScript file on the Fashion-MNIST test set (pixels / 255), printed as a fraction.</summary>
     private const string PyTorchAccuracy = """
         import gzip, os, struct, sys

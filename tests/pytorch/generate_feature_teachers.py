@@ -3,7 +3,7 @@
 MultiTeacher.Core.Tests (Teachers/FeatureTeacherTests.cs).
 
 Run with Debian's Python, which has numpy and torch:  /usr/bin/python3 tests/pytorch/generate_feature_teachers.py
-Every model is untrained and seeded, small (about 300 KB in all) and committed under
+Every model is untrained and seeded, small (about 900 KB in all) and committed under
 tests/MultiTeacher.Core.Tests/Teachers/Fixtures/features/, each with PyTorch's logits on the 32 images of
 ../inputs.npy (NAME.logits.npy) when it is expected to run.
 
@@ -145,8 +145,7 @@ def main():
         torch.manual_seed(21)
         model = DataIf().eval()
         torch.jit.script(model).save(path("data_if.pt"))
-        # The 32 images split between the branches by mean pixel? The whole batch takes one branch; our probe and
-        # passes run other batch sizes, so the logits compared are of the batch of 32 only.
+        # The if looks at the whole batch's mean pixel: the logits compared are those of this one batch of 32.
         logits("data_if", model, inputs)
 
         torch.manual_seed(22)
