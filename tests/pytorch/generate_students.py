@@ -3,7 +3,7 @@
 
 Run with Debian's Python, which has torch:  /usr/bin/python3 tests/pytorch/generate_students.py
 Each module is scripted (torch.jit.script) from a seeded, untrained nn.Module and saved with torch.jit.save; the files
-are small (about 500 KB in all) and committed under tests/MultiTeacher.Core.Tests/Models/Fixtures/, so the tests need
+are small (about 690 KB in all) and committed under tests/MultiTeacher.Core.Tests/Models/Fixtures/, so the tests need
 no Python to read them (the test that checks PyTorch's accuracy of a trained student runs /usr/bin/python3 itself).
 
 Trainable (on 1x28x28 data with 10 classes):
