@@ -19,6 +19,7 @@ Refused, each for one reason:
   two_outputs.pt        returns a tuple
   float64.pt            float64 parameters
   tied.pt               one weight under two names (an encoder and its transposed decoder)
+  nan.pt                returns NaN logits
 """
 import os
 
@@ -88,6 +89,15 @@ class Tied(nn.Module):
         return self.head(torch.matmul(code, self.decode.weight))
 
 
+class NanLogits(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+
+    def forward(self, x):
+        return self.net(x) * float("nan")
+
+
 class TwoOutputs(nn.Module):
     def __init__(self):
         super().__init__()
@@ -123,6 +133,7 @@ def main():
     save(TwoOutputs(), "two_outputs.pt")
     save(Student(hidden=8).double(), "float64.pt")
     save(Tied(), "tied.pt")
+    save(NanLogits(), "nan.pt")
     print(f"wrote {len(os.listdir(OUT))} files to {os.path.normpath(OUT)}")
 
 

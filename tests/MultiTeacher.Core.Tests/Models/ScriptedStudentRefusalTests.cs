@@ -15,6 +15,7 @@ public sealed class ScriptedStudentRefusalTests
     [InlineData("seven_classes.pt", "on a batch of shape (2, 1, 28, 28) it returns (2, 7), expected (2, 10): (batch, classes) logits")]
     [InlineData("two_outputs.pt", "it returns a tuple of 2, expected one tensor of logits")]
     [InlineData("tied.pt", "parameters encode.weight and decode.weight are one tensor (tied weights)")]
+    [InlineData("nan.pt", "it returns NaN or infinite logits on a batch of shape (2, 1, 28, 28)")]
     public void Create_ModuleLibTorchCannotTrain_RefusedNamingTheReason(string file, string reason)
     {
         var path = StudentFixtures.File(file);
