@@ -154,6 +154,31 @@ public sealed class StudentTrainerTests : ActorTestKit
         }
     }
 
+    [Fact]
+    public void StateWithBuffers_SavedAndLoaded_KeepsTheBuffersAndTheBestEpochsBuffers()
+    {
+        var state = Path.Combine(Path.GetTempPath(), $"mt-student-state-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var model = Model.Create("mlp:32-8-4", 1);
+            var trainer = new Students.StudentShardTrainer(model, s_settings);
+            new Students.StudentState("run", 2, model.GetWeights(), trainer.Optimizer.StateBuffers, 4, model.GetWeights(), 0.5, 0, 2, 0, 0, 0, 0, [])
+            {
+                Buffers = [1f, 2f, 3f],
+                BestBuffers = [4f, 5f, 6f],
+            }.Save(state);
+
+            var loaded = Students.StudentState.Load(state, "run", model, trainer.Optimizer);
+
+            Assert.Equal([1f, 2f, 3f], loaded.Buffers);
+            Assert.Equal([4f, 5f, 6f], loaded.BestBuffers);
+        }
+        finally
+        {
+            File.Delete(state);
+        }
+    }
+
     private IActorRef Create(IActorRef coordinator, IActorRef hub) => Create(coordinator, hub, s_settings, s_planner, null).Actor;
 
     private (IActorRef Actor, Model Model) Create(IActorRef coordinator, IActorRef? hub, DistillationSettings settings, ShardPlanner planner, string? statePath)

@@ -57,7 +57,7 @@ internal static class DistillConfig
             Teachers = teachers,
             TeacherOptions = teacherOptions,
             TeacherLogits = teacherLogits,
-            Student = c.GetString("student"),
+            Student = Core.Models.Architecture.ResolveScriptPath(c.GetString("student"), baseDirectory),
             ValidationRows = c.GetInt("validation"),
             TrainRows = c.HasValue("train-rows") ? c.Get("train-rows", "a row count or all", ParseRows) : null,
             Settings = settings,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
+using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Training;
 using MultiTeacher.Cli.Terminal;
 using Spectre.Console;
@@ -13,7 +14,11 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model file: .safetensors, or a PyTorch torch.save state_dict (.pt) with --arch.", Required = true };
+        var model = new Option<string>("--model")
+        {
+            Description = "Model file: .safetensors, a TorchScript module (.pt from torch.jit.save, such as a distilled file: student), or a PyTorch torch.save state_dict (.pt) with --arch.",
+            Required = true,
+        };
         var arch = new Option<string?>("--arch") { Description = "Architecture of a model file that does not name one (a torch.save state_dict)." };
         var split = CommonOptions.Split("test");
         var data = CommonOptions.Data();
@@ -23,8 +28,13 @@ internal static class EvalCommand
         command.SetAction((parse, token) => CommandRunner.Run(_ =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
-            var loaded = ModelCheckpoint.Load(parse.GetValue(model)!, parse.GetValue(arch));
+            var path = parse.GetValue(model)!;
             var dataset = DatasetCatalog.Load(parse.GetValue(data), parse.GetValue(split)!);
+            // A TorchScript module takes the data's sample shape and class count, as a file: student does.
+            var loaded = ScriptedModule.IsTorchScript(path)
+                ? new LoadedModel(Model.Create(Architecture.ForData(parse.GetValue(arch) ?? Architecture.ScriptedPrefix + path, dataset.SampleShape, dataset.Classes), 0),
+                    new Dictionary<string, string>(), path)
+                : ModelCheckpoint.Load(path, parse.GetValue(arch));
             DataCompatibility.Check(loaded.Model.Architecture, dataset, $"model {loaded.Path}");
             var result = Evaluator.Evaluate(loaded.Model, dataset, token);
             if (parse.GetValue(json))

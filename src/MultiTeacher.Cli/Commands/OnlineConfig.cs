@@ -42,7 +42,7 @@ internal static class OnlineConfig
 
         return new OnlineRequest
         {
-            Arch = c.GetString("arch"),
+            Arch = Core.Models.Architecture.ResolveScriptPath(c.GetString("arch"), baseDirectory),
             Settings = settings,
             Seeds = c.GetList("seeds", "integers", t => long.Parse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
             Data = DataConfig.Read(configuration, baseDirectory),

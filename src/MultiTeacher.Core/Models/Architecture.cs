@@ -10,6 +10,9 @@ public enum ArchitectureKind
 
     /// <summary><c>cnn:C1-C2-H[?classes=n&amp;input=CxHxW]</c>: two 3×3 convolutions with pooling, then two dense layers; 1×28×28 inputs unless <c>input</c> says.</summary>
     Cnn,
+
+    /// <summary><c>file:PATH[?classes=n&amp;input=CxHxW&amp;input-layout=flat]</c>: a TorchScript module defined in PyTorch (see <see cref="ScriptedModule"/>).</summary>
+    Scripted,
 }
 
 /// <summary>
@@ -17,9 +20,9 @@ public enum ArchitectureKind
 /// <c>?dropout=0.2</c>, a Dropout after each hidden ReLU); <c>cnn:32-64-128</c> is Conv2d(1→32, 3×3), ReLU, MaxPool 2,
 /// Conv2d(32→64, 3×3), ReLU, MaxPool 2, Flatten, Dense(1600→128), ReLU, Dense(128→10).
 /// </summary>
-public sealed record Architecture(string Text, ArchitectureKind Kind, int[] Sizes, float Dropout, int[] InputShape, int Classes)
+public sealed partial record Architecture(string Text, ArchitectureKind Kind, int[] Sizes, float Dropout, int[] InputShape, int Classes)
 {
-    private const string Expected = "expected 'mlp:IN-H1-...-OUT[?dropout=p]' or 'cnn:C1-C2-HIDDEN[?classes=N&input=CxHxW]'";
+    private const string Expected = "expected 'mlp:IN-H1-...-OUT[?dropout=p]', 'cnn:C1-C2-HIDDEN[?classes=N&input=CxHxW]' or 'file:MODULE.pt' (TorchScript)";
 
     /// <summary>Number of input features per sample.</summary>
     public int InputSize => ShapeText.Product(InputShape);
@@ -32,6 +35,11 @@ public sealed record Architecture(string Text, ArchitectureKind Kind, int[] Size
     {
         get
         {
+            if (Kind == ArchitectureKind.Scripted)
+            {
+                return 0; // not read from a scripted module's graph; TrainingStep counts its parameters instead
+            }
+
             if (Kind == ArchitectureKind.Mlp)
             {
                 return Enumerable.Range(0, Sizes.Length - 1).Sum(i => (long)Sizes[i] * Sizes[i + 1]);
@@ -51,6 +59,11 @@ public sealed record Architecture(string Text, ArchitectureKind Kind, int[] Size
     public static Architecture Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.StartsWith(ScriptedPrefix, StringComparison.Ordinal))
+        {
+            return ParseScripted(text);
+        }
+
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0)
         {
@@ -85,6 +98,11 @@ public sealed record Architecture(string Text, ArchitectureKind Kind, int[] Size
     {
         ArgumentNullException.ThrowIfNull(sampleShape);
         var parsed = Parse(text);
+        if (parsed.Kind == ArchitectureKind.Scripted)
+        {
+            return ScriptedForData(parsed, sampleShape, classes);
+        }
+
         if (parsed.Kind != ArchitectureKind.Cnn || (parsed.InputShape.AsSpan().SequenceEqual(sampleShape) && parsed.Classes == classes))
         {
             return parsed;

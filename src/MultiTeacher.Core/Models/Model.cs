@@ -13,6 +13,7 @@ namespace MultiTeacher.Core.Models;
 /// <c>src/python/multiteacher_torch.py</c> (<c>0.weight</c>, <c>0.bias</c>, <c>3.weight</c>, ...) and weights move
 /// both ways with no renaming. Initialisation is PyTorch's default drawn from a generator seeded by the model's seed;
 /// dropout masks come from the same generator, so a model's randomness never depends on other threads.
+/// A <c>file:</c> architecture is a TorchScript module defined in PyTorch instead (see Model.Scripted.cs).
 /// Not thread-safe: one owner at a time (an actor, a trainer).
 /// </summary>
 public sealed partial class Model : nn.Module<Tensor, Tensor>
@@ -74,7 +75,7 @@ public sealed partial class Model : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(architecture);
         TorchRuntime.EnsureLoaded();
-        return new Model(architecture, seed);
+        return architecture.Kind == ArchitectureKind.Scripted ? CreateScripted(architecture, seed) : new Model(architecture, seed);
     }
 
     /// <summary>
@@ -85,6 +86,11 @@ public sealed partial class Model : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (_script is not null)
+        {
+            return ScriptForward(input);
+        }
+
         var x = InputView(input);
         for (var i = 0; i < _layers.Count; i++)
         {
@@ -103,7 +109,7 @@ public sealed partial class Model : nn.Module<Tensor, Tensor>
     {
         var weights = new float[ParameterCount];
         var offset = 0;
-        foreach (var parameter in parameters())
+        foreach (var parameter in TrainedParameters())
         {
             var length = (int)parameter.numel();
             TensorData.CopyTo(parameter, weights.AsSpan(offset, length));
@@ -125,7 +131,7 @@ public sealed partial class Model : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var offset = 0;
-        foreach (var parameter in parameters())
+        foreach (var parameter in TrainedParameters())
         {
             var length = (int)parameter.numel();
             parameter.copy_(TensorData.From(weights.Slice(offset, length), parameter.shape, parameter.device));
@@ -143,7 +149,7 @@ public sealed partial class Model : nn.Module<Tensor, Tensor>
         }
 
         using var noGrad = no_grad();
-        foreach (var (mine, theirs) in parameters().Zip(other.parameters()))
+        foreach (var (mine, theirs) in TrainedParameters().Zip(other.TrainedParameters()))
         {
             mine.copy_(theirs);
         }
@@ -192,6 +198,9 @@ public sealed partial class Model : nn.Module<Tensor, Tensor>
         return flat;
     }
 
+    /// <summary>The parameters the flat parameter holds, in <see cref="Layout"/> order.</summary>
+    private IEnumerable<Parameter> TrainedParameters() => _script is null ? parameters() : _scriptParameters;
+
     /// <summary>Runs layer <paramref name="index"/> alone; a torch shape error becomes a <see cref="ShapeMismatchException"/>.</summary>
     internal Tensor RunLayer(int index, Tensor x)
     {
@@ -214,6 +223,7 @@ public sealed partial class Model : nn.Module<Tensor, Tensor>
         {
             _generator.Dispose();
             _flat.Dispose();
+            _script?.Dispose();
         }
 
         base.Dispose(disposing);

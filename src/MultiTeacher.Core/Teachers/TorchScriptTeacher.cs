@@ -77,8 +77,9 @@ public sealed partial class TorchScriptTeacher : ITeacherNetwork
             var hint = _options.InputLayout == TeacherInputLayout.Flat || sampleShape.Length == 1 ? "" : " (a model without its own Flatten takes input-layout = flat)";
             throw new TeacherRefusedException(Path, $"failed on a batch of shape ({string.Join(", ", shape)}){hint}: {NativeError.Summarize(e.Message)}", e);
         }
-        catch (NotImplementedException e)
+        catch (Exception e) when (e is NotImplementedException or ArgumentOutOfRangeException)
         {
+            // TorchSharp reads a dict result as an empty list and fails indexing it (ArgumentOutOfRangeException).
             throw new TeacherRefusedException(Path, "returns a value TorchSharp cannot read (a dict or nested structure?); expected a tensor of logits, or a tuple or list of tensors with output = INDEX", e);
         }
 

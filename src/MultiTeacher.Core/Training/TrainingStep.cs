@@ -31,7 +31,7 @@ public sealed class TrainingStep
         Model = model;
         Optimizer = optimizer;
         Loss = loss;
-        _oneThread = RunsOnOneThread(model.Architecture);
+        _oneThread = RunsOnOneThread(model);
     }
 
     /// <summary>Whether a step of <paramref name="architecture"/> runs on one intra-op thread (see <see cref="SingleThreadBelowMultiplyAdds"/>).</summary>
@@ -39,6 +39,18 @@ public sealed class TrainingStep
     {
         ArgumentNullException.ThrowIfNull(architecture);
         return architecture.MultiplyAddsPerSample < SingleThreadBelowMultiplyAdds;
+    }
+
+    /// <summary>
+    /// Whether a step of <paramref name="model"/> runs on one intra-op thread: by its architecture, or for a TorchScript
+    /// module (whose graph is not read) by its parameter count, which is a dense network's multiply-adds per sample.
+    /// </summary>
+    public static bool RunsOnOneThread(Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Architecture.Kind == ArchitectureKind.Scripted
+            ? model.ParameterCount < SingleThreadBelowMultiplyAdds
+            : RunsOnOneThread(model.Architecture);
     }
 
     /// <summary>The model trained.</summary>

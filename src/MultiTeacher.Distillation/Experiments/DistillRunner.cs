@@ -47,7 +47,7 @@ public static class DistillRunner
                 .ConfigureAwait(false);
         }
 
-        ModelCheckpoint.Save(model, checkpoint, new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>
         {
             ["dataset"] = DatasetName(request),
             ["seed"] = request.Settings.Seed.ToString(CultureInfo.InvariantCulture),
@@ -56,7 +56,18 @@ public static class DistillRunner
             ["labels"] = summary.Labels.ToString(CultureInfo.InvariantCulture),
             ["teachers"] = string.Join(",", teachers.Select(t => t.Id)),
             ["test_accuracy"] = summary.TestAccuracy.ToString("R", CultureInfo.InvariantCulture),
-        });
+        };
+        string? torchScript = null;
+        if (model.Script is not null)
+        {
+            // A student defined in PyTorch goes back as TorchScript, and its whole state_dict as safetensors.
+            torchScript = Path.Combine(outDirectory, "students", "student.pt");
+            model.SaveScripted(torchScript, checkpoint, metadata);
+        }
+        else
+        {
+            ModelCheckpoint.Save(model, checkpoint, metadata);
+        }
 
         var settings = request.Settings;
         var result = new RunSummary
@@ -66,7 +77,7 @@ public static class DistillRunner
             Distillation = new DistillationSummary(settings.Temperature, settings.Alpha, settings.Aggregation.ToString().ToLowerInvariant(), []),
             Teachers = teachers.Select(t => t.Summary!).ToList(),
             Ensemble = Ensemble(teachers, run.Test),
-            Students = new Dictionary<string, StudentSummary> { ["distilled"] = summary with { File = checkpoint } },
+            Students = new Dictionary<string, StudentSummary> { ["distilled"] = summary with { File = checkpoint, TorchScriptFile = torchScript } },
             Shards = pipeline.Shards,
             Transport = "inproc",
             Threads = TorchRuntime.Threads,

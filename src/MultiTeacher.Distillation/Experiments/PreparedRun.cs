@@ -41,6 +41,11 @@ public sealed record PreparedRun(Dataset Train, Dataset Validation, Dataset Test
         var train = fullTrain.FirstRows(request.TrainRows);
         var student = Architecture.ForData(request.Student, train.SampleShape, train.Classes);
         DataCompatibility.Check(student, train, $"student {request.Student}");
+        if (student.Kind == ArchitectureKind.Scripted)
+        {
+            // Loaded and probed once now, so that a module LibTorch cannot train is refused before any teacher pass.
+            Model.Create(student, (ulong)request.Settings.Seed).Dispose();
+        }
         if (request.Teachers.Count == 0 && request.TeacherLogits.Count == 0 && request.Settings.Alpha > 0)
         {
             throw new ArgumentException("no teachers: name teacher files (distill.teachers) or teacher logits (--teacher-logits a.npy,b.npy)");

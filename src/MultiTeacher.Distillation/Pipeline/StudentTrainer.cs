@@ -35,6 +35,7 @@ public sealed class StudentTrainer : ReceiveActor
     private int _epochRows;
     private readonly Dictionary<string, (double Sum, int Rows)> _epochTerms = [];
     private float[]? _best;
+    private float[] _bestBuffers = []; // a scripted student's batch-norm statistics of the best epoch
     private double _bestAccuracy = double.NegativeInfinity;
     private int _bestEpoch = -1;
 
@@ -105,13 +106,17 @@ public sealed class StudentTrainer : ReceiveActor
 
         var optimizer = _trainer.Optimizer;
         new StudentState(_runId, _next, _trainer.Model.GetWeights(), optimizer.StateBuffers, optimizer.Steps, _best, _bestAccuracy, _bestEpoch,
-            _trained, _duplicates, _checkpoints, _epochLoss, _epochRows, _epochs).Save(_statePath);
+            _trained, _duplicates, _checkpoints, _epochLoss, _epochRows, _epochs)
+        {
+            Buffers = _trainer.Model.GetBuffers(),
+            BestBuffers = _bestBuffers,
+        }.Save(_statePath);
     }
 
     private void Resume(StudentState state)
     {
         state.RestoreInto(_trainer.Model, _trainer.Optimizer);
-        (_next, _best, _bestAccuracy, _bestEpoch) = (state.NextShard, state.Best, state.BestAccuracy, state.BestEpoch);
+        (_next, _best, _bestAccuracy, _bestEpoch, _bestBuffers) = (state.NextShard, state.Best, state.BestAccuracy, state.BestEpoch, state.BestBuffers);
         (_trained, _duplicates, _checkpoints, _epochLoss, _epochRows) = (state.Trained, state.Duplicates, state.Checkpoints, state.EpochLoss, state.EpochRows);
         _epochs.AddRange(state.Epochs);
     }
@@ -152,6 +157,7 @@ public sealed class StudentTrainer : ReceiveActor
             _bestAccuracy = validation;
             _bestEpoch = epoch;
             _best = model.GetWeights();
+            _bestBuffers = model.GetBuffers();
         }
 
         var completed = new StudentEpochCompleted(_runId, epoch, validation, test, _epochLoss / Math.Max(1, _epochRows))
@@ -168,6 +174,7 @@ public sealed class StudentTrainer : ReceiveActor
             if (_best is not null)
             {
                 model.SetWeights(_best);
+                model.SetBuffers(_bestBuffers);
             }
         }
     }

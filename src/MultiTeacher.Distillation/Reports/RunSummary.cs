@@ -110,6 +110,9 @@ public sealed record StudentSummary
     /// <summary>The safetensors file.</summary>
     public string? File { get; init; }
 
+    /// <summary>The TorchScript file of a student defined in PyTorch (<c>file:</c>), which <c>torch.jit.load</c> runs; null for the others.</summary>
+    public string? TorchScriptFile { get; init; }
+
     /// <summary>Accuracy after every epoch.</summary>
     public required IReadOnlyList<EpochAccuracy> History { get; init; }
 }

@@ -18,7 +18,15 @@ public sealed record StudentState(string RunId, int NextShard, float[] Weights, 
 {
     private const string WeightsTensor = "student.weights";
     private const string BestTensor = "student.best";
+    private const string BuffersTensor = "student.buffers";
+    private const string BestBuffersTensor = "student.best_buffers";
     private static readonly JsonSerializerOptions s_json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>A scripted student's float buffers (batch-norm statistics, see <see cref="Model.GetBuffers"/>); empty for the others.</summary>
+    public float[] Buffers { get; init; } = [];
+
+    /// <summary>The buffers of the best epoch, beside <see cref="Best"/>.</summary>
+    public float[] BestBuffers { get; init; } = [];
 
     /// <summary>Writes the state (temporary file, fsync, rename).</summary>
     public void Save(string path)
@@ -28,6 +36,16 @@ public sealed record StudentState(string RunId, int NextShard, float[] Weights, 
         if (Best is not null)
         {
             tensors.Add(new SafetensorsTensor(BestTensor, [Best.Length], Best));
+        }
+
+        if (Buffers.Length > 0)
+        {
+            tensors.Add(new SafetensorsTensor(BuffersTensor, [Buffers.Length], Buffers));
+        }
+
+        if (BestBuffers.Length > 0)
+        {
+            tensors.Add(new SafetensorsTensor(BestBuffersTensor, [BestBuffers.Length], BestBuffers));
         }
 
         var inv = CultureInfo.InvariantCulture;
@@ -95,13 +113,22 @@ public sealed record StudentState(string RunId, int NextShard, float[] Weights, 
             file.TryGetTensor(BestTensor, out _) ? Tensor(BestTensor) : null, double.Parse(Meta("best_accuracy"), inv),
             int.Parse(Meta("best_epoch"), inv), int.Parse(Meta("trained"), inv), int.Parse(Meta("duplicates"), inv),
             int.Parse(Meta("checkpoints"), inv), double.Parse(Meta("epoch_loss"), inv), int.Parse(Meta("epoch_rows"), inv),
-            JsonSerializer.Deserialize<List<StudentEpochCompleted>>(Meta("epochs"), s_json) ?? []);
+            JsonSerializer.Deserialize<List<StudentEpochCompleted>>(Meta("epochs"), s_json) ?? [])
+        {
+            Buffers = file.TryGetTensor(BuffersTensor, out var buffers) ? buffers.Data.ToArray() : [],
+            BestBuffers = file.TryGetTensor(BestBuffersTensor, out var best) ? best.Data.ToArray() : [],
+        };
     }
 
     /// <summary>Puts the weights and optimizer state back into the live student and optimizer.</summary>
     public void RestoreInto(Model student, Optimizer optimizer)
     {
         student.SetWeights(Weights);
+        if (Buffers.Length > 0)
+        {
+            student.SetBuffers(Buffers);
+        }
+
         optimizer.RestoreState(OptimizerBuffers, Steps);
     }
 }
