@@ -13,7 +13,7 @@ root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(LogitsCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
-root.Subcommands.Add(UnavailableCommand.Create("node", "A cluster node: not available in this version (it returns on Akka.Cluster)."));
+root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(UnavailableCommand.Create("cluster", "The cluster demo: not available in this version (it returns on Akka.Cluster)."));
 
 // Ctrl+C and SIGTERM cancel the running command, which stops at its next safe point and writes nothing partial;

@@ -1,0 +1,86 @@
+using MultiTeacher.Cli.Commands;
+using MultiTeacher.Cluster;
+using MultiTeacher.Configuration;
+using MultiTeacher.Distillation.Experiments;
+
+namespace MultiTeacher.Cli.Cluster;
+
+/// <summary>
+/// Runs one <c>mt node</c>: starts the cluster node, joins, serves the teachers it was given (teacher role) and runs
+/// the configured distillation (coordinator role), or serves until cancelled; it always leaves the cluster
+/// gracefully at the end.
+/// </summary>
+internal static class NodeRunner
+{
+    /// <summary>How long a node waits to be Up in the cluster before it gives up, naming its seeds.</summary>
+    public static TimeSpan JoinTimeout { get; } = TimeSpan.FromSeconds(60);
+
+    public static async Task<int> RunAsync(LoadedConfiguration loaded, ClusterNodeSettings settings, NodeOptions options, CancellationToken cancellationToken)
+    {
+        var baseDirectory = loaded.File is { } file ? Path.GetDirectoryName(Path.GetFullPath(file))! : Directory.GetCurrentDirectory();
+        var request = DistillConfig.Read(loaded, baseDirectory);
+        var teacherIds = request.Teachers.Concat(request.TeacherLogits).Select(PreparedTeacher.IdOf).ToList();
+        var unknown = options.Teachers.Where(t => !teacherIds.Contains(t)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new CliUsageException($"--teachers names {string.Join(", ", unknown)}, which the run does not have; its teachers are " +
+                $"{(teacherIds.Count == 0 ? "none" : string.Join(", ", teacherIds))} ({DistillConfig.Section}.teachers and teacher-logits)");
+        }
+
+        var served = options.ServesTeachers ? (options.Teachers.Count > 0 ? options.Teachers : teacherIds) : [];
+        var node = ClusterNode.Start(settings, loaded.Config);
+        try
+        {
+            Console.Error.WriteLine($"mt node: {node.Address} [{string.Join(",", options.Roles)}] " +
+                (settings.SeedNodes.Count == 0 ? "starts a new cluster (the seed of others)" : $"joins {string.Join(", ", settings.SeedNodes)}"));
+            try
+            {
+                await node.WhenUp(JoinTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new CliUsageException($"could not join the cluster through {string.Join(", ", settings.SeedNodes)} within {JoinTimeout.TotalSeconds:0} s: " +
+                    "is a node listening there, with the same TLS setting (akka.tcp vs akka.ssl.tcp) and system name 'multiteacher'?");
+            }
+
+            Console.Error.WriteLine($"mt node: {node.Address} is up");
+            if (!options.Coordinates && served.Count == 0)
+            {
+                Console.Error.WriteLine("mt node: this node has no coordinator or teacher role: it is a member of the cluster and serves nothing " +
+                    "(the aggregator and student of a run live on the coordinator's node)");
+            }
+
+            var prepared = served.Count > 0 || options.Coordinates
+                ? await Terminal.RunProgress.RunAsync(progress => Task.Run(() => PreparedRun.Create(request, options.DataDirectory, progress, cancellationToken,
+                    id => served.Contains(id)), cancellationToken)).ConfigureAwait(false)
+                : null;
+            if (served.Count > 0)
+            {
+                TeacherRole.Start(node, prepared!, served, options.Replicas);
+                Console.Error.WriteLine($"mt node: serving teacher(s) {string.Join(", ", served)} ({options.Replicas} replica(s) each) to announced runs");
+            }
+
+            if (options.Coordinates)
+            {
+                return await CoordinatorRole.RunAsync(node, request, prepared!, options, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Serve until SIGTERM/Ctrl+C, or until the cluster removes this node (downed by the Split Brain Resolver
+            // after it was unreachable): a removed node cannot come back under the same identity, so it ends and
+            // whoever supervises it (systemd, local-cluster.sh) starts it again.
+            var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
+            if (await Task.WhenAny(cancelled, node.System.WhenTerminated).ConfigureAwait(false) != cancelled)
+            {
+                Console.Error.WriteLine($"mt node: {node.Address} was removed from the cluster (downed); it stops: start it again to rejoin");
+                return 1;
+            }
+
+            Console.Error.WriteLine($"mt node: {node.Address} leaves the cluster");
+            return 0;
+        }
+        finally
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
