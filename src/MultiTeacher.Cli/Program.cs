@@ -21,8 +21,15 @@ root.Subcommands.Add(UnavailableCommand.Create("cluster", "The cluster demo: not
 using var interrupt = new CancellationTokenSource();
 void Interrupt(PosixSignalContext context)
 {
-    context.Cancel = !interrupt.IsCancellationRequested;
-    interrupt.Cancel();
+    try
+    {
+        context.Cancel = !interrupt.IsCancellationRequested;
+        interrupt.Cancel();
+    }
+    catch (ObjectDisposedException)
+    {
+        // The signal came as the command returned (a cluster node that Akka's own SIGTERM hook already stopped).
+    }
 }
 
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);

@@ -68,19 +68,54 @@ internal static class NodeRunner
             // Serve until SIGTERM/Ctrl+C, or until the cluster removes this node (downed by the Split Brain Resolver
             // after it was unreachable): a removed node cannot come back under the same identity, so it ends and
             // whoever supervises it (systemd, local-cluster.sh) starts it again.
+            // Akka's own SIGTERM hook may get there first: it leaves the cluster gracefully too (ClrExitReason).
             var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
-            if (await Task.WhenAny(cancelled, node.System.WhenTerminated).ConfigureAwait(false) != cancelled)
+            await Task.WhenAny(cancelled, node.System.WhenTerminated).ConfigureAwait(false);
+            var reason = Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason;
+            if (cancellationToken.IsCancellationRequested || reason is Akka.Actor.CoordinatedShutdown.ClrExitReason)
             {
-                Console.Error.WriteLine($"mt node: {node.Address} was removed from the cluster (downed); it stops: start it again to rejoin");
-                return 1;
+                Console.Error.WriteLine($"mt node: {node.Address} leaves the cluster");
+                return 0;
             }
 
-            Console.Error.WriteLine($"mt node: {node.Address} leaves the cluster");
-            return 0;
+            Console.Error.WriteLine($"mt node: {node.Address} stopped ({(reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason
+                ? "downed: the cluster removed it after it was unreachable" : $"reason: {reason?.GetType().Name ?? "unknown"}")}); start it again to rejoin");
+            return 1;
         }
         finally
         {
+            if (options.Coordinates)
+            {
+                await UnreachableRemovedAsync(node).ConfigureAwait(false);
+            }
+
             await node.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Waits (at most <see cref="LeaveWait"/>) until no member is unreachable. The Split Brain Resolver keeps the side
+    /// of the oldest coordinator node; if that node leaves while another is still unreachable (a teacher killed late in
+    /// the run), no coordinator is left to decide by and the resolver downs every node. Leaving after the unreachable
+    /// node was downed keeps the teacher nodes up for the next run.
+    /// </summary>
+    private static async Task UnreachableRemovedAsync(ClusterNode node)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var said = false;
+        while (node.Cluster.State.Unreachable.Count > 0 && clock.Elapsed < LeaveWait && !node.System.WhenTerminated.IsCompleted)
+        {
+            if (!said)
+            {
+                Console.Error.WriteLine($"mt node: waiting until the unreachable node(s) {string.Join(", ", node.Cluster.State.Unreachable.Select(m => m.Address))} " +
+                    "are downed before leaving, so that the others stay up");
+                said = true;
+            }
+
+            await Task.Delay(200).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long a coordinator node waits for unreachable nodes to be downed before it leaves.</summary>
+    public static TimeSpan LeaveWait { get; } = TimeSpan.FromSeconds(30);
 }
