@@ -57,7 +57,7 @@ internal static class CoordinatorRole
                 OnShardTrained = (done, total) => phase.Report((double)done / total, $"{done}/{total} shards"),
                 OnEpoch = e => history.Add(new EpochAccuracy(e.Epoch + 1, e.ValidationAccuracy, e.TestAccuracy)),
             };
-            return await ClusterRun.RunAsync(node, pipeline, announced, cancellationToken).ConfigureAwait(false);
+            return await ClusterRun.RunAsync(node, pipeline, announced, cancellationToken, recipe: request).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         var summary = ClusterRunReport.Summarize(node, request, run, model, history, result, outDirectory, checkpoint, clock.Elapsed);

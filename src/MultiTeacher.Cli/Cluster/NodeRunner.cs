@@ -19,15 +19,7 @@ internal static class NodeRunner
     {
         var baseDirectory = loaded.File is { } file ? Path.GetDirectoryName(Path.GetFullPath(file))! : Directory.GetCurrentDirectory();
         var request = DistillConfig.Read(loaded, baseDirectory);
-        var teacherIds = request.Teachers.Concat(request.TeacherLogits).Select(PreparedTeacher.IdOf).ToList();
-        var unknown = options.Teachers.Where(t => !teacherIds.Contains(t)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new CliUsageException($"--teachers names {string.Join(", ", unknown)}, which the run does not have; its teachers are " +
-                $"{(teacherIds.Count == 0 ? "none" : string.Join(", ", teacherIds))} ({DistillConfig.Section}.teachers and teacher-logits)");
-        }
-
-        var served = options.ServesTeachers ? (options.Teachers.Count > 0 ? options.Teachers : teacherIds) : [];
+        var served = options.ServesTeachers ? options.Teachers : [];
         var node = ClusterNode.Start(settings, loaded.Config);
         try
         {
@@ -44,25 +36,24 @@ internal static class NodeRunner
             }
 
             Console.Error.WriteLine($"mt node: {node.Address} is up");
-            if (!options.Coordinates && served.Count == 0)
+            if (!options.Coordinates && !options.ServesTeachers)
             {
                 Console.Error.WriteLine("mt node: this node has no coordinator or teacher role: it is a member of the cluster and serves nothing " +
                     "(the aggregator and student of a run live on the coordinator's node)");
             }
 
-            var prepared = served.Count > 0 || options.Coordinates
-                ? await Terminal.RunProgress.RunAsync(progress => Task.Run(() => PreparedRun.Create(request, options.DataDirectory, progress, cancellationToken,
-                    id => served.Contains(id)), cancellationToken)).ConfigureAwait(false)
-                : null;
-            if (served.Count > 0)
+            if (options.ServesTeachers)
             {
-                TeacherRole.Start(node, prepared!, served, options.Replicas);
-                Console.Error.WriteLine($"mt node: serving teacher(s) {string.Join(", ", served)} ({options.Replicas} replica(s) each) to announced runs");
+                new TeacherRole(request, served, options.DataDirectory, cancellationToken).Start(node, options.Replicas);
+                Console.Error.WriteLine($"mt node: serving {(served.Count > 0 ? $"teacher(s) {string.Join(", ", served)}" : "every teacher")} of announced runs " +
+                    $"({options.Replicas} replica(s) each)");
             }
 
             if (options.Coordinates)
             {
-                return await CoordinatorRole.RunAsync(node, request, prepared!, options, cancellationToken).ConfigureAwait(false);
+                var prepared = await Terminal.RunProgress.RunAsync(progress => Task.Run(() => PreparedRun.Create(request, options.DataDirectory, progress,
+                    cancellationToken, _ => false), cancellationToken)).ConfigureAwait(false);
+                return await CoordinatorRole.RunAsync(node, request, prepared, options, cancellationToken).ConfigureAwait(false);
             }
 
             // Serve until SIGTERM/Ctrl+C, or until the cluster removes this node (downed by the Split Brain Resolver

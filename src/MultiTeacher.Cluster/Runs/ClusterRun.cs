@@ -15,10 +15,11 @@ public static class ClusterRun
     /// <summary>
     /// Runs <paramref name="request"/> on <paramref name="node"/> with <paramref name="teachers"/> served from the
     /// cluster (combined after the request's local teachers, in this order). The run begins once each of them has a
-    /// replica, and the announcement stops when the run ends.
+    /// replica, and the announcement stops when the run ends. <paramref name="recipe"/>, when given, travels with the
+    /// announcement so that teacher nodes derive the run's rows and teachers from it.
     /// </summary>
     public static async Task<PipelineResult> RunAsync(ClusterNode node, PipelineRequest request, IReadOnlyList<AnnouncedTeacher> teachers,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Distillation.Experiments.DistillRequest? recipe = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(request);
@@ -29,7 +30,7 @@ public static class ClusterRun
         }
 
         var planner = new Core.Data.ShardPlanner(request.Train.Name, request.Train.Count, request.Settings.Seed, request.Settings.ShardSize);
-        var draft = new RunAnnouncementDraft(request.RunId, teachers, planner, request.Settings.ReplicaInFlight);
+        var draft = new RunAnnouncementDraft(request.RunId, teachers, planner, request.Settings.ReplicaInFlight, recipe);
         var mediator = DistributedPubSub.Get(node.System).Mediator;
         IActorRef? registrar = null;
         var clustered = request with

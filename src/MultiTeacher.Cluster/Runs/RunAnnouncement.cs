@@ -1,4 +1,5 @@
 using Akka.Actor;
+using MultiTeacher.Distillation.Experiments;
 
 namespace MultiTeacher.Cluster.Runs;
 
@@ -19,8 +20,12 @@ namespace MultiTeacher.Cluster.Runs;
 /// <param name="Seed">The plan's seed.</param>
 /// <param name="ShardSize">Rows per shard.</param>
 /// <param name="ReplicaInFlight">Shard requests a replica holds at once, at most.</param>
+/// <param name="Recipe">
+/// What a teacher node needs to derive the run's rows and teachers itself (teacher files, data, split and seed), or
+/// null when the nodes were started with the run's configuration.
+/// </param>
 public sealed record RunAnnouncement(string RunId, IActorRef Registrar, IActorRef Aggregator, AnnouncedTeacher[] Teachers, string Dataset, int Rows,
-    long Seed, int ShardSize, int ReplicaInFlight);
+    long Seed, int ShardSize, int ReplicaInFlight, DistillRequest? Recipe = null);
 
 /// <summary>A teacher of an announced run: its id and the SHA-256 (lower-case hex) of its file, or "" when the coordinator has no copy to hash.</summary>
 public sealed record AnnouncedTeacher(string Id, string Sha256);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using MultiTeacher.Core.Data;
+using MultiTeacher.Distillation.Experiments;
 
 namespace MultiTeacher.Cluster.Runs;
 
@@ -8,9 +9,11 @@ namespace MultiTeacher.Cluster.Runs;
 /// <param name="Teachers">Its teachers in combination order.</param>
 /// <param name="Planner">Its shard plan.</param>
 /// <param name="ReplicaInFlight">Shard requests a replica holds at once, at most.</param>
-public sealed record RunAnnouncementDraft(string RunId, IReadOnlyList<AnnouncedTeacher> Teachers, ShardPlanner Planner, int ReplicaInFlight)
+/// <param name="Recipe">What teacher nodes derive the run's rows and teachers from, or null.</param>
+public sealed record RunAnnouncementDraft(string RunId, IReadOnlyList<AnnouncedTeacher> Teachers, ShardPlanner Planner, int ReplicaInFlight,
+    DistillRequest? Recipe = null)
 {
     /// <summary>The announcement with the run's registrar and aggregator.</summary>
     public RunAnnouncement For(IActorRef registrar, IActorRef aggregator) =>
-        new(RunId, registrar, aggregator, [.. Teachers], Planner.Dataset, Planner.Count, Planner.Seed, Planner.ShardSize, ReplicaInFlight);
+        new(RunId, registrar, aggregator, [.. Teachers], Planner.Dataset, Planner.Count, Planner.Seed, Planner.ShardSize, ReplicaInFlight, Recipe);
 }
