@@ -4,7 +4,7 @@ using MultiTeacher.Cli.Commands;
 
 var root = new RootCommand(
     "MultiTeacher: distil an ensemble of teacher networks into one small student, on actors, " +
-    "in one process (the cluster commands come back on Akka.Cluster).");
+    "in one process or across the nodes of an Akka.Cluster (mt node, mt cluster).");
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(DistillCommand.Create());
 root.Subcommands.Add(OnlineCommand.Create());
@@ -14,7 +14,7 @@ root.Subcommands.Add(LogitsCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(NodeCommand.Create());
-root.Subcommands.Add(UnavailableCommand.Create("cluster", "The cluster demo: not available in this version (it returns on Akka.Cluster)."));
+root.Subcommands.Add(ClusterCommand.Create());
 
 // Ctrl+C and SIGTERM cancel the running command, which stops at its next safe point and writes nothing partial;
 // a second Ctrl+C ends the process at once.

@@ -16,34 +16,7 @@ internal static class ClusterRunReport
         PipelineResult result, string outDirectory, string checkpoint, TimeSpan elapsed)
     {
         var settings = request.Settings;
-        var best = history.Count == 0 ? null : history.MaxBy(h => h.ValidationAccuracy);
-        var student = new StudentSummary
-        {
-            Arch = model.Architecture.Text,
-            Params = model.ParameterCount,
-            Labels = run.Labelled,
-            Distilled = true,
-            TestAccuracy = Evaluator.Evaluate(model, run.Test).Accuracy,
-            ValidationAccuracy = best?.ValidationAccuracy ?? double.NaN,
-            Epochs = history.Count,
-            BestEpoch = best?.Epoch ?? 0,
-            InferSamplesPerS = Math.Round(Throughput.InferenceSamplesPerSecond(model)),
-            History = history,
-            File = checkpoint,
-        };
-
-        // Every teacher output crosses the wire once (the coordinator's node serves none of its own unless it is a teacher node too).
-        var teachers = run.Teachers.Count;
-        var outputs = (long)result.Shards.Aggregated * teachers;
-        var bytes = (long)run.Train.Count * settings.Epochs * run.Train.Classes * sizeof(float) * teachers;
-        var counters = new Dictionary<string, double>
-        {
-            ["replicas_at_end"] = result.Coordinator?.Replicas ?? 0,
-            ["requeued"] = result.Coordinator?.Requeued ?? 0,
-            ["late_outputs_dropped"] = result.Aggregator.LateDropped,
-            ["duplicate_outputs_dropped"] = result.Aggregator.DuplicatesDropped,
-        };
-        var members = node.Cluster.State.Members.Select(m => $"{m.Address} [{string.Join(",", m.Roles)}]").ToList();
+        var student = Student(model, run, history) with { File = checkpoint };
         return new RunSummary
         {
             Id = Path.GetFileName(Path.GetFullPath(outDirectory)),
@@ -56,8 +29,44 @@ internal static class ClusterRunReport
             Transport = "akka.cluster",
             Threads = TorchRuntime.Threads,
             ElapsedSeconds = Math.Round(elapsed.TotalSeconds, 1),
-            Cluster = new ClusterSummary(members.Count, outputs, result.Coordinator?.Requeued ?? 0, result.Shards.DuplicatesDropped, 0, bytes,
-                [new NodeSummary(node.Address.ToString(), node.Settings.Roles, counters, members)]),
+            Cluster = Traffic(node, run, settings.Epochs, result),
         };
+    }
+
+    /// <summary>A distilled student's summary: its accuracy on the test set and the epoch picked on validation.</summary>
+    public static StudentSummary Student(Model model, PreparedRun run, IReadOnlyList<EpochAccuracy> history)
+    {
+        var best = history.Count == 0 ? null : history.MaxBy(h => h.ValidationAccuracy);
+        return new StudentSummary
+        {
+            Arch = model.Architecture.Text,
+            Params = model.ParameterCount,
+            Labels = run.Labelled,
+            Distilled = true,
+            TestAccuracy = Evaluator.Evaluate(model, run.Test).Accuracy,
+            ValidationAccuracy = best?.ValidationAccuracy ?? double.NaN,
+            Epochs = history.Count,
+            BestEpoch = best?.Epoch ?? 0,
+            InferSamplesPerS = Math.Round(Throughput.InferenceSamplesPerSecond(model)),
+            History = [.. history],
+        };
+    }
+
+    /// <summary>The run's traffic as this node saw it: teacher outputs received (each crossed the wire once), their bytes, work handed out again.</summary>
+    public static ClusterSummary Traffic(ClusterNode node, PreparedRun run, int epochs, PipelineResult result)
+    {
+        var teachers = run.Teachers.Count;
+        var outputs = (long)result.Shards.Aggregated * teachers;
+        var bytes = (long)run.Train.Count * epochs * run.Train.Classes * sizeof(float) * teachers;
+        var counters = new Dictionary<string, double>
+        {
+            ["replicas_at_end"] = result.Coordinator?.Replicas ?? 0,
+            ["requeued"] = result.Coordinator?.Requeued ?? 0,
+            ["late_outputs_dropped"] = result.Aggregator.LateDropped,
+            ["duplicate_outputs_dropped"] = result.Aggregator.DuplicatesDropped,
+        };
+        var members = node.Cluster.State.Members.Select(m => $"{m.Address} [{string.Join(",", m.Roles)}]").ToList();
+        return new ClusterSummary(members.Count, outputs, result.Coordinator?.Requeued ?? 0, result.Shards.DuplicatesDropped, 0, bytes,
+            [new NodeSummary(node.Address.ToString(), node.Settings.Roles, counters, members)]);
     }
 }

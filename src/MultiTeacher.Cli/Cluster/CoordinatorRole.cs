@@ -2,11 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using MultiTeacher.Cli.Commands;
 using MultiTeacher.Cluster;
-using MultiTeacher.Cluster.Runs;
 using MultiTeacher.Core.Checkpoints;
-using MultiTeacher.Core.Models;
 using MultiTeacher.Distillation.Experiments;
-using MultiTeacher.Distillation.Pipeline;
 using MultiTeacher.Distillation.Reports;
 
 namespace MultiTeacher.Cli.Cluster;
@@ -40,25 +37,8 @@ internal static class CoordinatorRole
         var checkpoint = Path.Combine(outDirectory, "students", "student.safetensors");
         var clock = Stopwatch.StartNew();
         var settings = request.Settings;
-        var model = Model.Create(run.Student.Text, (ulong)settings.Seed);
-        var history = new List<EpochAccuracy>();
-        var announced = run.Teachers.Select(t => new AnnouncedTeacher(t.Id, File.Exists(t.Path) ? ClusterRun.Sha256(t.Path) : "")).ToList();
-        var runId = $"{Path.GetFileName(Path.GetFullPath(outDirectory))}-{Guid.NewGuid():N}"[..^24];
-        Console.Error.WriteLine($"mt node: run {runId} announced; it begins once teacher(s) {string.Join(", ", announced.Select(t => t.Id))} " +
-            "each have a replica on a teacher node");
-        var result = await Terminal.RunProgress.RunAsync(async progress =>
-        {
-            using var phase = progress.Phase($"student {run.Student.Text} distilled across the cluster (T={settings.Temperature}, α={settings.Alpha})", 1.0);
-            var pipeline = new PipelineRequest(runId, [], model, run.Train, run.Labels, settings)
-            {
-                Evaluation = new StudentEvaluation(run.Validation, run.Test),
-                CheckpointPath = checkpoint,
-                StatePath = state,
-                OnShardTrained = (done, total) => phase.Report((double)done / total, $"{done}/{total} shards"),
-                OnEpoch = e => history.Add(new EpochAccuracy(e.Epoch + 1, e.ValidationAccuracy, e.TestAccuracy)),
-            };
-            return await ClusterRun.RunAsync(node, pipeline, announced, cancellationToken, recipe: request).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        var (model, history, result) = await Terminal.RunProgress.RunAsync(progress => ClusterDistill.RunAsync(node, request, run,
+            Path.GetFileName(Path.GetFullPath(outDirectory)), progress, cancellationToken, checkpoint, state)).ConfigureAwait(false);
 
         var summary = ClusterRunReport.Summarize(node, request, run, model, history, result, outDirectory, checkpoint, clock.Elapsed);
         ModelCheckpoint.Save(model, checkpoint, new Dictionary<string, string>

@@ -56,5 +56,5 @@ internal sealed class TeacherRole(DistillRequest ownRequest, IReadOnlyList<strin
         string.Join(",", recipe.Teachers), string.Join(",", recipe.TeacherLogits), string.Join(",", recipe.TeacherOptions.Select(o => $"{o.Key}={o.Value}")),
         recipe.Data?.ToString() ?? "idx", recipe.TrainRows?.ToString(CultureInfo.InvariantCulture) ?? "all",
         recipe.ValidationRows.ToString(CultureInfo.InvariantCulture), recipe.Settings.Seed.ToString(CultureInfo.InvariantCulture),
-        recipe.Settings.ShardSize.ToString(CultureInfo.InvariantCulture), recipe.Settings.Labels.ToString(), string.Join(",", ids));
+        recipe.Settings.ShardSize.ToString(CultureInfo.InvariantCulture), string.Join(",", ids));
 }
