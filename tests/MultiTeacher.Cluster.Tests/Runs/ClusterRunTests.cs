@@ -41,16 +41,24 @@ public sealed class ClusterRunTests(ITestOutputHelper output) : ClusterTestKit(o
     {
         var (coordinator, a, b) = await ThreeNodesAsync();
         Host(a, 0, 1);
-        Host(b, 0, 1);
+        var onB = Host(b, 0, 1);
 
         var student = Model.Create(RunFixtures.Arch, 9);
         var midRun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var request = RunFixtures.Request("killed", student) with { OnShardTrained = (trained, _) => { if (trained >= 6) midRun.TrySetResult(); } };
         var running = ClusterRun.RunAsync(coordinator, request, RunFixtures.Announced);
         await midRun.Task.WaitAsync(s_run);
-        await Abort(b);
+
+        // b's replicas stop answering with a shard in hand; b goes silent without leaving and the held shards are
+        // never answered.
+        Array.ForEach(onB, s => s.Hold());
+        await AwaitConditionAsync(() => Task.FromResult(onB.Sum(s => s.Held) > 0), s_run);
+        var aborted = Abort(b);
+        await Task.Delay(100);
+        Array.ForEach(onB, s => s.Drop());
 
         var result = await running.WaitAsync(s_run);
+        await aborted;
         AssertEveryShardOnce(result);
         Assert.True(result.Coordinator!.Requeued > 0, "the stopped node held work that went to the other node");
         Assert.Equal(await OneProcessAsync(), student.GetWeights());

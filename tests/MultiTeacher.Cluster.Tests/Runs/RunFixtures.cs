@@ -55,20 +55,46 @@ internal static class RunFixtures
     }
 }
 
-/// <summary>A teacher pass that counts the shards it computed and takes <paramref name="delay"/> for each, so a run lasts long enough to be interrupted.</summary>
+/// <summary>
+/// A teacher pass that counts the shards it computed and takes <paramref name="delay"/> for each, so a run lasts long
+/// enough to be interrupted. <see cref="Hold"/> makes later calls wait (holding their shard) until <see cref="Drop"/>,
+/// after which they fail: the shards they held are never answered, as on a machine that died.
+/// </summary>
 internal sealed class SlowCountingSource(ILogitSource inner, TimeSpan delay) : ILogitSource
 {
+    private readonly ManualResetEventSlim _open = new(initialState: true);
     private int _calls;
+    private int _held;
+    private volatile bool _dropped;
 
     public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>Calls waiting now.</summary>
+    public int Held => Volatile.Read(ref _held);
 
     public int Classes => inner.Classes;
 
     public long Version => inner.Version;
 
+    public void Hold() => _open.Reset();
+
+    public void Drop()
+    {
+        _dropped = true;
+        _open.Set();
+    }
+
     public void Logits(ReadOnlySpan<int> rows, Span<float> destination)
     {
         Interlocked.Increment(ref _calls);
+        Interlocked.Increment(ref _held);
+        _open.Wait();
+        Interlocked.Decrement(ref _held);
+        if (_dropped)
+        {
+            throw new InvalidOperationException("this teacher's machine is gone");
+        }
+
         Thread.Sleep(delay);
         inner.Logits(rows, destination);
     }
