@@ -4,7 +4,7 @@ using MultiTeacher.Cli.Commands;
 
 var root = new RootCommand(
     "MultiTeacher: distil an ensemble of teacher networks into one small student, on actors, " +
-    "in one process (the cluster commands come back on Akka.Cluster).");
+    "in one process or across the nodes of an Akka.Cluster (mt node, mt cluster).");
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(DistillCommand.Create());
 root.Subcommands.Add(OnlineCommand.Create());
@@ -13,16 +13,23 @@ root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(LogitsCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
-root.Subcommands.Add(UnavailableCommand.Create("node", "A cluster node: not available in this version (it returns on Akka.Cluster)."));
-root.Subcommands.Add(UnavailableCommand.Create("cluster", "The cluster demo: not available in this version (it returns on Akka.Cluster)."));
+root.Subcommands.Add(NodeCommand.Create());
+root.Subcommands.Add(ClusterCommand.Create());
 
 // Ctrl+C and SIGTERM cancel the running command, which stops at its next safe point and writes nothing partial;
 // a second Ctrl+C ends the process at once.
 using var interrupt = new CancellationTokenSource();
 void Interrupt(PosixSignalContext context)
 {
-    context.Cancel = !interrupt.IsCancellationRequested;
-    interrupt.Cancel();
+    try
+    {
+        context.Cancel = !interrupt.IsCancellationRequested;
+        interrupt.Cancel();
+    }
+    catch (ObjectDisposedException)
+    {
+        // The signal came as the command returned (a cluster node that Akka's own SIGTERM hook already stopped).
+    }
 }
 
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);

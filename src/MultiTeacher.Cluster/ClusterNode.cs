@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Akka.Event;
 using MultiTeacher.Cluster.Serialization;
@@ -37,7 +38,7 @@ public sealed class ClusterNode : IAsyncDisposable
     /// Checks <paramref name="settings"/>, starts the ActorSystem with them over <paramref name="config"/> (normally
     /// the loaded <c>cluster.hocon</c>, perhaps with a test's settings over it) and joins: the seed nodes when there
     /// are some, otherwise itself, so the first node of a cluster needs no seed. A node bound to a non-loopback address
-    /// without TLS logs one warning. Beneath <paramref name="config"/> lies <see cref="TensorMessageSerializer.Binding"/>:
+    /// without TLS logs one warning. DistributedPubSub (run announcements, checkpoints) starts with the node. Beneath <paramref name="config"/> lies <see cref="TensorMessageSerializer.Binding"/>:
     /// the messages that carry tensors travel as raw float32.
     /// </summary>
     /// <exception cref="InvalidConfigurationException">The settings are refused (<see cref="ClusterNodeSettings.Validate"/>).</exception>
@@ -49,6 +50,10 @@ public sealed class ClusterNode : IAsyncDisposable
         var system = ActorSystem.Create(ClusterNodeSettings.SystemName,
             Overlay(settings).WithFallback(config).WithFallback(TensorMessageSerializer.Binding));
         var node = new ClusterNode(system, settings);
+
+        // DistributedPubSub from the start: its serializer must be known before another node's mediator gossips here
+        // (otherwise the first gossip fails to deserialize, "Could not find any internal Akka.NET serializer with Id [9]").
+        DistributedPubSub.Get(system);
         if (!settings.BindsToLoopbackOnly && !settings.EnableTls)
         {
             system.Log.Warning("{0}", $"this node listens on {settings.Hostname}:{node.Address.Port}, which is not a loopback address, "

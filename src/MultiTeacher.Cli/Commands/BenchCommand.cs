@@ -13,7 +13,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(TeachersBench.CreateCommand());
         bench.Subcommands.Add(ActorsBench.CreateCommand());
         bench.Subcommands.Add(PipelineBench.CreateCommand());
-        bench.Subcommands.Add(UnavailableCommand.Create("cluster", "Teacher serving across processes: not available in this version (it returns on Akka.Cluster)."));
+        bench.Subcommands.Add(ClusterBench.CreateCommand());
         return bench;
     }
 }

@@ -98,7 +98,7 @@ public static class DemoRunner
             Students = saved,
             Shards = new ShardCounters(a.Planned + b.Planned, a.Aggregated + b.Aggregated, a.Trained + b.Trained,
                 a.DuplicatesDropped + b.DuplicatesDropped, a.ClosedIncomplete + b.ClosedIncomplete, a.RejectedOutputs + b.RejectedOutputs),
-            Transport = distilled.Cluster is null ? "inproc" : "rabbitmq",
+            Transport = distilled.Cluster is null ? "inproc" : "akka.cluster",
             Threads = TorchRuntime.Threads,
             ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             Cluster = ClusterSummary.Combine(distilled.Cluster, distilledFew.Cluster),

@@ -29,8 +29,11 @@ public static class DistillationPipeline
         }
     }
 
-    /// <summary>Runs the pipeline in <paramref name="system"/>, under one parent actor that is stopped at the end.</summary>
-    internal static async Task<PipelineResult> RunAsync(PipelineRequest request, ActorSystem system, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs the pipeline in <paramref name="system"/> (a cluster node's, say), under one parent actor that is stopped at
+    /// the end.
+    /// </summary>
+    public static async Task<PipelineResult> RunAsync(PipelineRequest request, ActorSystem system, CancellationToken cancellationToken = default)
     {
         request.Settings.Validate();
         CheckTeachers(request);
@@ -51,9 +54,14 @@ public static class DistillationPipeline
 
     private static void CheckTeachers(PipelineRequest request)
     {
-        if (request.Teachers.Count == 0 && request.Settings.Alpha > 0)
+        if (request.TeacherIds.Count == 0 && request.Settings.Alpha > 0)
         {
             throw new ArgumentException("distillation with alpha > 0 needs at least one teacher");
+        }
+
+        if (request.TeacherIds.Distinct(StringComparer.Ordinal).Count() != request.TeacherIds.Count)
+        {
+            throw new ArgumentException($"teacher ids must be distinct: {string.Join(", ", request.TeacherIds)}");
         }
 
         foreach (var teacher in request.Teachers)

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Distillation.Reports;
+using MultiTeacher.Distillation.Students;
 
 namespace MultiTeacher.Distillation.Pipeline;
 
@@ -32,11 +33,11 @@ internal sealed class DistillationRun : ReceiveActor, IWithTimers
         _request = request;
         _done = done;
         var planner = new ShardPlanner(request.Train.Name, request.Train.Count, request.Settings.Seed, request.Settings.ShardSize);
-        var teacherIds = request.Teachers.Select(t => t.Id).ToArray();
-        _coordinator = Context.ActorOf(ShardCoordinator.Props(request.RunId, planner, request.Settings, teacherIds, Self), "coordinator");
+        var teacherIds = request.TeacherIds;
+        _coordinator = Context.ActorOf(ShardCoordinator.Props(request.RunId, planner, request.Settings, teacherIds, Self, FirstShard(request)), "coordinator");
         _hub = Context.ActorOf(CheckpointHub.Props(), "checkpoints");
         _student = Context.ActorOf(StudentTrainer.Props(new StudentTrainerSetup(request.RunId, request.StudentId, request.Student, request.Train,
-            planner, request.Labels, request.Settings, request.Evaluation, _coordinator, _hub, request.CheckpointPath) { Features = request.Features }), "student");
+            planner, request.Labels, request.Settings, request.Evaluation, _coordinator, _hub, request.CheckpointPath) { Features = request.Features, StatePath = request.StatePath }), "student");
         _aggregator = Context.ActorOf(EnsembleAggregator.Props(request.RunId, teacherIds, request.Settings, request.Student.Classes, _student, _coordinator), "aggregator");
         foreach (var teacher in request.Teachers)
         {
@@ -92,8 +93,19 @@ internal sealed class DistillationRun : ReceiveActor, IWithTimers
             _hub.Tell(new SubscribeCheckpoints(_teachers[t], _request.Teachers[t].Id));
         }
 
-        _coordinator.Tell(new BeginRun(_aggregator));
+        Callback(() => _request.OnStarted?.Invoke(new RunEndpoints(_coordinator, _aggregator)));
+        if (_request.BeginAtOnce)
+        {
+            _coordinator.Tell(new BeginRun(_aggregator));
+        }
     }
+
+    /// <summary>
+    /// Where a resumed run starts: the first shard the saved student has not trained (its state is handed over to this
+    /// run's id), or 0 without a saved state.
+    /// </summary>
+    private static int FirstShard(PipelineRequest request) =>
+        request.StatePath is { } path && File.Exists(path) ? StudentState.HandOver(path, request.RunId).NextShard : 0;
 
     /// <inheritdoc />
     protected override void PostStop() => _done.TrySetException(new PipelineException("the run was stopped before it finished"));
@@ -136,7 +148,7 @@ internal sealed class DistillationRun : ReceiveActor, IWithTimers
         var shards = new ShardCounters(_coordinatorStats.Dispatched, _aggregatorStats.Aggregated, _studentStats.Trained,
             _aggregatorStats.DuplicatesDropped + _aggregatorStats.LateDropped + _studentStats.DuplicatesDropped, _aggregatorStats.ClosedIncomplete,
             _aggregatorStats.RejectedOutputs);
-        _done.TrySetResult(new PipelineResult(shards, _studentStats, _aggregatorStats, _hubStats, TimeSpan.Zero));
+        _done.TrySetResult(new PipelineResult(shards, _studentStats, _aggregatorStats, _hubStats, TimeSpan.Zero) { Coordinator = _coordinatorStats });
     }
 
     /// <summary>Runs a caller's callback; one that throws fails the run instead of this actor.</summary>

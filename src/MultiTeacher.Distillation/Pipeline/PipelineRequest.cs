@@ -1,3 +1,4 @@
+using Akka.Actor;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Distillation.Teachers;
@@ -6,6 +7,12 @@ namespace MultiTeacher.Distillation.Pipeline;
 
 /// <summary>A teacher of a run: its id and where its logits come from.</summary>
 public sealed record PipelineTeacher(string Id, ILogitSource Source);
+
+/// <summary>
+/// The run's actors that replicas started elsewhere (on other cluster nodes) talk to: they register with
+/// <paramref name="Coordinator"/> and send their outputs to <paramref name="Aggregator"/>.
+/// </summary>
+public sealed record RunEndpoints(IActorRef Coordinator, IActorRef Aggregator);
 
 /// <summary>Everything one in-process distillation run needs.</summary>
 /// <param name="RunId">The run's id (messages of other runs are ignored).</param>
@@ -38,4 +45,29 @@ public sealed record PipelineRequest(string RunId, IReadOnlyList<PipelineTeacher
 
     /// <summary>Called at the end of every epoch.</summary>
     public Action<StudentEpochCompleted>? OnEpoch { get; init; }
+
+    /// <summary>
+    /// Teachers of the run served by replicas that register on their own (from other nodes of a cluster); they are
+    /// combined after <see cref="Teachers"/>, in this order. No replica is started here for them.
+    /// </summary>
+    public IReadOnlyList<string> RemoteTeacherIds { get; init; } = [];
+
+    /// <summary>
+    /// Whether the run begins as soon as its actors exist (true), or waits for whoever <see cref="OnStarted"/> hands
+    /// the endpoints to tell the coordinator <see cref="BeginRun"/> (once remote replicas have registered, so that no
+    /// shard deadline runs while teachers are still loading).
+    /// </summary>
+    public bool BeginAtOnce { get; init; } = true;
+
+    /// <summary>Called once the run's actors exist, with the references replicas started elsewhere need.</summary>
+    public Action<RunEndpoints>? OnStarted { get; init; }
+
+    /// <summary>
+    /// Where the student keeps its resumable state (saved after every trained shard), or null. A run that finds the
+    /// file goes on from it: the coordinator starts at the first shard the saved student has not trained.
+    /// </summary>
+    public string? StatePath { get; init; }
+
+    /// <summary>Every teacher id of the run in combination order: <see cref="Teachers"/>, then <see cref="RemoteTeacherIds"/>.</summary>
+    public IReadOnlyList<string> TeacherIds => [.. Teachers.Select(t => t.Id), .. RemoteTeacherIds];
 }

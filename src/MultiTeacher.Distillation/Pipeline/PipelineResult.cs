@@ -8,4 +8,8 @@ namespace MultiTeacher.Distillation.Pipeline;
 /// <param name="Aggregator">The aggregator's counters and incidents.</param>
 /// <param name="Hub">The checkpoint hub's counters.</param>
 /// <param name="Elapsed">Wall time.</param>
-public sealed record PipelineResult(ShardCounters Shards, StudentStats Student, AggregatorStats Aggregator, HubStats Hub, TimeSpan Elapsed);
+public sealed record PipelineResult(ShardCounters Shards, StudentStats Student, AggregatorStats Aggregator, HubStats Hub, TimeSpan Elapsed)
+{
+    /// <summary>The coordinator's counters at the end: replicas still registered, work handed out again after a replica was lost.</summary>
+    public CoordinatorStats? Coordinator { get; init; }
+}

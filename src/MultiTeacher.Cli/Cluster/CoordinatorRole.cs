@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+using MultiTeacher.Cli.Commands;
+using MultiTeacher.Cluster;
+using MultiTeacher.Core.Checkpoints;
+using MultiTeacher.Distillation.Experiments;
+using MultiTeacher.Distillation.Reports;
+
+namespace MultiTeacher.Cli.Cluster;
+
+/// <summary>
+/// The coordinator role of a node: runs the distillation of <c>multiteacher.distill</c> with the run's actors
+/// (coordinator, aggregator, student) on this node and every teacher served by the cluster's teacher nodes, shows
+/// progress, and writes the student, summary.json and report.html in the run folder. The student's state is saved
+/// after every trained shard, so a run whose node died goes on with <c>--resume DIR</c>.
+/// </summary>
+internal static class CoordinatorRole
+{
+    /// <summary>The student's resumable state in a run folder.</summary>
+    public static string StatePath(string outDirectory) => Path.Combine(outDirectory, "students", "student.state.safetensors");
+
+    public static async Task<int> RunAsync(ClusterNode node, DistillRequest request, PreparedRun run, NodeOptions options, CancellationToken cancellationToken)
+    {
+        var outDirectory = options.OutDirectory;
+        var state = StatePath(outDirectory);
+        if (options.Resume && !File.Exists(state))
+        {
+            throw new CliUsageException($"--resume {outDirectory}: no saved student state ({state}); the run finished, or never trained a shard");
+        }
+
+        if (!options.Resume && File.Exists(state))
+        {
+            throw new CliUsageException($"--out {outDirectory} holds the saved state of an unfinished run: go on with --resume {outDirectory}, or choose another folder");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(state)!);
+        var checkpoint = Path.Combine(outDirectory, "students", "student.safetensors");
+        var clock = Stopwatch.StartNew();
+        var settings = request.Settings;
+        var (model, history, result) = await Terminal.RunProgress.RunAsync(progress => ClusterDistill.RunAsync(node, request, run,
+            Path.GetFileName(Path.GetFullPath(outDirectory)), progress, cancellationToken, checkpoint, state)).ConfigureAwait(false);
+
+        var summary = ClusterRunReport.Summarize(node, request, run, model, history, result, outDirectory, checkpoint, clock.Elapsed);
+        ModelCheckpoint.Save(model, checkpoint, new Dictionary<string, string>
+        {
+            ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
+            ["temperature"] = settings.Temperature.ToString(CultureInfo.InvariantCulture),
+            ["alpha"] = settings.Alpha.ToString(CultureInfo.InvariantCulture),
+            ["teachers"] = string.Join(",", run.Teachers.Select(t => t.Id)),
+            ["test_accuracy"] = summary.Students["distilled"].TestAccuracy.ToString("R", CultureInfo.InvariantCulture),
+        });
+        summary.Write(Path.Combine(outDirectory, "summary.json"));
+        DemoReport.Build(summary).Write(Path.Combine(outDirectory, "report.html"));
+        File.Delete(state); // the run is complete: nothing to resume
+        Terminal.SummaryTable.Write(summary, outDirectory);
+        return 0;
+    }
+}

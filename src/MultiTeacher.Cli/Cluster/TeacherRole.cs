@@ -1,0 +1,60 @@
+using System.Globalization;
+using Akka.Cluster.Tools.PublishSubscribe;
+using MultiTeacher.Cluster;
+using MultiTeacher.Cluster.Runs;
+using MultiTeacher.Distillation.Experiments;
+using MultiTeacher.Distillation.Teachers;
+
+namespace MultiTeacher.Cli.Cluster;
+
+/// <summary>
+/// The teacher role of a node: for every run the cluster announces, it reads the run's data and teacher files on this
+/// machine (inputs never travel) as the announcement's recipe says (or as this node's configuration says, for a run
+/// without one), computes or loads the cached teacher passes of the teachers it serves, and offers them to the run.
+/// Preparations are kept per recipe, so the next run over the same data and teachers starts at once.
+/// </summary>
+internal sealed class TeacherRole(DistillRequest ownRequest, IReadOnlyList<string> served, string? dataDirectory, CancellationToken cancellationToken)
+{
+    private readonly SemaphoreSlim _one = new(1, 1);
+    private readonly Dictionary<string, PreparedRun> _prepared = new(StringComparer.Ordinal);
+
+    /// <summary>Starts the node's <see cref="TeacherHost"/> with <paramref name="replicas"/> replicas per served teacher.</summary>
+    public void Start(ClusterNode node, int replicas) =>
+        node.System.ActorOf(TeacherHost.Props(PrepareAsync, replicas, DistributedPubSub.Get(node.System).Mediator), "teachers");
+
+    private Task<ServedRun> PrepareAsync(RunAnnouncement run) => Task.Run(async () =>
+    {
+        var recipe = run.Recipe ?? ownRequest;
+        var ids = served.Count > 0 ? served : run.Teachers.Select(t => t.Id).ToList();
+        var key = Key(recipe, ids);
+        await _one.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_prepared.TryGetValue(key, out var prepared))
+            {
+                Console.Error.WriteLine($"mt node: run {run.RunId}: reading the data and teacher(s) {string.Join(", ", ids)} here");
+                prepared = PreparedRun.Create(recipe, dataDirectory, SilentProgress.Instance, cancellationToken, id => ids.Contains(id));
+                _prepared[key] = prepared;
+            }
+
+            var teachers = prepared.Teachers.Where(t => t.Train is not null)
+                .Select(t => new ServedTeacher(t.Id, t.Path, ClusterRun.Sha256(t.Path), new CachedLogitSource(t.Train!)))
+                .ToList();
+            Console.Error.WriteLine(teachers.Count == 0
+                ? $"mt node: run {run.RunId} has none of the teachers this node serves ({string.Join(", ", ids)})"
+                : $"mt node: run {run.RunId}: serving teacher(s) {string.Join(", ", teachers.Select(t => t.Id))}");
+            return new ServedRun(teachers, prepared.Planner);
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }, cancellationToken);
+
+    /// <summary>What decides the rows and teacher passes of a run: the same key, the same preparation.</summary>
+    private static string Key(DistillRequest recipe, IReadOnlyList<string> ids) => string.Join("|",
+        string.Join(",", recipe.Teachers), string.Join(",", recipe.TeacherLogits), string.Join(",", recipe.TeacherOptions.Select(o => $"{o.Key}={o.Value}")),
+        recipe.Data?.ToString() ?? "idx", recipe.TrainRows?.ToString(CultureInfo.InvariantCulture) ?? "all",
+        recipe.ValidationRows.ToString(CultureInfo.InvariantCulture), recipe.Settings.Seed.ToString(CultureInfo.InvariantCulture),
+        recipe.Settings.ShardSize.ToString(CultureInfo.InvariantCulture), string.Join(",", ids));
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using MultiTeacher.Cli.Cluster;
+using MultiTeacher.Cluster;
+
+namespace MultiTeacher.Cli.Commands;
+
+/// <summary>
+/// <c>mt node</c>: one node of an Akka.Cluster. A coordinator node runs the distillation of
+/// <c>multiteacher.distill</c> (as <c>mt distill</c> does) with its teachers served by the cluster's teacher nodes,
+/// shows progress and writes summary.json and report.html; other nodes serve until SIGTERM or Ctrl+C, then leave the
+/// cluster gracefully.
+/// </summary>
+internal static class NodeCommand
+{
+    public static Command Create()
+    {
+        var roles = new Option<string>("--roles")
+        {
+            Description = "Comma-separated roles: teacher, aggregator, student, coordinator (default: akka.cluster.roles of cluster.hocon, else all).",
+        };
+        var teachers = new Option<string?>("--teachers") { Description = "Teacher ids this node serves (file names without extension; default: all of the run)." };
+        var replicas = new Option<int>("--replicas") { Description = "Replicas per served teacher.", DefaultValueFactory = _ => 1 };
+        var hostname = new Option<string?>("--hostname") { Description = "Address to bind to (default: akka.remote.dot-netty.tcp.hostname, MT_HOSTNAME)." };
+        var port = new Option<int?>("--port") { Description = "Port to listen on; 0 picks a free one (default: cluster.hocon, MT_PORT)." };
+        var seeds = new Option<string?>("--seed-nodes") { Description = "Comma-separated seed addresses, akka.tcp://multiteacher@host:port (default: MT_SEED_NODES)." };
+        var config = new Option<string?>("--config") { Description = "The configuration file (default: cluster.hocon of the repository)." };
+        var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set multiteacher.distill.epochs=2 (repeatable)." };
+        var output = new Option<string?>("--out") { Description = "Coordinator: folder for summary.json, report.html and students/ (default: runs/<time>)." };
+        var resume = new Option<string?>("--resume") { Description = "Coordinator: go on from the student state saved in this run folder." };
+        var data = CommonOptions.Data();
+        var threads = CommonOptions.Threads();
+        var command = new Command("node", "Run one node of a cluster: the coordinator runs multiteacher.distill across the cluster; teacher nodes serve its teachers.")
+        {
+            roles, teachers, replicas, hostname, port, seeds, config, set, output, resume, data, threads,
+        };
+        command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
+        {
+            var loaded = CliConfiguration.Load(parse.GetValue(config), parse.GetValue(set));
+            CommonOptions.ApplyThreads(parse.GetValue(threads), loaded);
+            var settings = ClusterNodeSettings.From(loaded);
+            var chosenRoles = NodeOptions.CheckRoles(parse.GetValue(roles) is { } r ? NodeOptions.List(r)
+                : settings.Roles.Count > 0 ? settings.Roles : NodeOptions.KnownRoles);
+            settings = settings with
+            {
+                Hostname = parse.GetValue(hostname) ?? settings.Hostname,
+                Port = parse.GetValue(port) ?? settings.Port,
+                SeedNodes = parse.GetValue(seeds) is { } s ? NodeOptions.List(s) : settings.SeedNodes,
+                Roles = chosenRoles,
+            };
+            if (parse.GetValue(replicas) < 1)
+            {
+                throw new CliUsageException($"--replicas must be at least 1, got {parse.GetValue(replicas)}");
+            }
+
+            if (parse.GetValue(resume) is { } resumed && parse.GetValue(output) is { } other && Path.GetFullPath(resumed) != Path.GetFullPath(other))
+            {
+                throw new CliUsageException($"--resume {resumed} goes on in that folder; --out {other} names another");
+            }
+
+            var resumeDirectory = parse.GetValue(resume);
+            if (resumeDirectory is not null && !Directory.Exists(resumeDirectory))
+            {
+                throw new CliUsageException($"--resume {resumeDirectory}: no such run folder");
+            }
+
+            var options = new NodeOptions(chosenRoles, NodeOptions.List(parse.GetValue(teachers)), parse.GetValue(replicas),
+                resumeDirectory ?? parse.GetValue(output) ?? RunFolder.New(RepositoryRoot.Find()), resumeDirectory is not null, parse.GetValue(data));
+            return await NodeRunner.RunAsync(loaded, settings, options, token).ConfigureAwait(false);
+        }, token));
+        return command;
+    }
+}

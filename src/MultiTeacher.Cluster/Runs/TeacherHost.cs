@@ -1,0 +1,145 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using MultiTeacher.Core.Data;
+using MultiTeacher.Distillation.Pipeline;
+
+namespace MultiTeacher.Cluster.Runs;
+
+/// <summary>
+/// The teacher side of a node: it listens for <see cref="RunAnnouncement"/>s and, for each new run, prepares what it
+/// serves to it (<see cref="TeacherPreparer"/>, off the actor's thread: reading files and a teacher pass take time).
+/// When the run's shard plan equals the one the teachers were read over (same rows, seed and shard size), it starts
+/// <c>replicas</c> <see cref="TeacherActor"/>s per teacher of the run it serves, which register with the run's
+/// registrar and pull their work. A run it cannot serve is logged once, with the reason; a teacher whose local file
+/// differs from the run's (SHA-256) is refused, logged here and reported to the run's registrar
+/// (<see cref="TeacherRefused"/>). When the run's registrar stops (the run ended, or its node is gone) the run's
+/// replicas are stopped.
+/// </summary>
+public sealed class TeacherHost : ReceiveActor
+{
+    private readonly TeacherPreparer _prepare;
+    private readonly int _replicas;
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, List<IActorRef>> _runs = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly string _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+
+    /// <summary>Creates the host; see <see cref="Props(TeacherPreparer, int, IActorRef)"/>.</summary>
+    public TeacherHost(TeacherPreparer prepare, int replicas, IActorRef mediator)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
+        _prepare = prepare;
+        _replicas = replicas;
+        mediator.Tell(new Subscribe(RunRegistrar.Topic, Self));
+        Receive<SubscribeAck>(_ => _log.Info("{0}", "listening for announced runs"));
+        Receive<RunAnnouncement>(Prepare);
+        Receive<Prepared>(p => Serve(p.Run, p.Served));
+        Receive<PreparationFailed>(f => _log.Error("{0}", $"run {f.Run.RunId} is not served here: {f.Reason}"));
+        Receive<Terminated>(Ended);
+        Receive<GetServedRuns>(_ => Sender.Tell(new ServedRuns(_runs.Count, _runs.Values.Sum(r => r.Count))));
+    }
+
+    /// <summary>
+    /// Props of a host that prepares what it serves to each run with <paramref name="prepare"/>, with
+    /// <paramref name="replicas"/> replicas per teacher and run. Local only: the teachers' logits live in this process.
+    /// </summary>
+    public static Props Props(TeacherPreparer prepare, int replicas, IActorRef mediator) =>
+        Akka.Actor.Props.Create(() => new TeacherHost(prepare, replicas, mediator)).WithDeploy(Deploy.Local);
+
+    /// <summary>Props of a host serving the fixed <paramref name="teachers"/>, read over <paramref name="planner"/>, to every run.</summary>
+    public static Props Props(IReadOnlyList<ServedTeacher> teachers, ShardPlanner planner, int replicas, IActorRef mediator) =>
+        Props(_ => Task.FromResult(new ServedRun(teachers, planner)), replicas, mediator);
+
+    private void Prepare(RunAnnouncement run)
+    {
+        if (!_seen.Add(run.RunId))
+        {
+            return;
+        }
+
+        Task<ServedRun> preparing;
+        try
+        {
+            preparing = _prepare(run);
+        }
+        catch (Exception e)
+        {
+            preparing = Task.FromException<ServedRun>(e);
+        }
+
+        preparing.PipeTo(Self, success: served => new Prepared(run, served), failure: e => new PreparationFailed(run, (e as AggregateException)?.InnerException?.Message ?? e.Message));
+    }
+
+    private void Serve(RunAnnouncement run, ServedRun served)
+    {
+        if (Mismatch(run, served.Planner) is { } problem)
+        {
+            _log.Warning("{0}", $"run {run.RunId} is not served here: {problem}");
+            return;
+        }
+
+        var started = new List<IActorRef>();
+        foreach (var announced in run.Teachers)
+        {
+            var teacher = served.Teachers.FirstOrDefault(t => t.Id == announced.Id);
+            if (teacher is null)
+            {
+                continue;
+            }
+
+            if (announced.Sha256.Length > 0 && !announced.Sha256.Equals(teacher.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                var refused = new TeacherRefused(run.RunId, _node, teacher.Id, teacher.File, teacher.Sha256, announced.Sha256);
+                _log.Error("{0}", refused.Reason);
+                run.Registrar.Tell(refused);
+                continue;
+            }
+
+            for (var r = 0; r < _replicas; r++)
+            {
+                started.Add(Context.ActorOf(TeacherActor.Props(teacher.Id, teacher.Source, served.Planner, run.Aggregator, run.Registrar, run.ReplicaInFlight)));
+            }
+        }
+
+        if (started.Count == 0)
+        {
+            _log.Info("{0}", $"run {run.RunId} needs none of the teachers served here");
+            return;
+        }
+
+        _log.Info("{0}", $"run {run.RunId}: started {started.Count} replica(s)");
+        _runs[run.Registrar] = started;
+        Context.Watch(run.Registrar);
+    }
+
+    private static string? Mismatch(RunAnnouncement run, ShardPlanner planner) =>
+        (run.Dataset, run.Rows, run.Seed, run.ShardSize) == (planner.Dataset, planner.Count, planner.Seed, planner.ShardSize)
+            ? null
+            : $"its shard plan is {run.Rows} rows of {run.Dataset}, seed {run.Seed}, shards of {run.ShardSize}; this node's is {planner.Count} rows of " +
+              $"{planner.Dataset}, seed {planner.Seed}, shards of {planner.ShardSize} (the nodes must read the same data with the same settings)";
+
+    private void Ended(Terminated terminated)
+    {
+        if (_runs.Remove(terminated.ActorRef, out var replicas))
+        {
+            _log.Info("{0}", $"a run ended (its registrar {terminated.ActorRef.Path} stopped): stopping its {replicas.Count} replica(s)");
+            replicas.ForEach(Context.Stop);
+        }
+    }
+
+    // To itself only: the teachers' logit sources live in this process and are not meant for a serializer.
+    private sealed record Prepared(RunAnnouncement Run, ServedRun Served) : INoSerializationVerificationNeeded;
+
+    private sealed record PreparationFailed(RunAnnouncement Run, string Reason) : INoSerializationVerificationNeeded;
+}
+
+/// <summary>Asks a <see cref="TeacherHost"/> how many runs it serves.</summary>
+public sealed record GetServedRuns
+{
+    /// <summary>The one instance.</summary>
+    public static GetServedRuns Instance { get; } = new();
+}
+
+/// <summary>A <see cref="TeacherHost"/>'s answer: runs served now and their replicas.</summary>
+public sealed record ServedRuns(int Runs, int Replicas);
