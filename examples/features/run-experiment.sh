@@ -2,8 +2,11 @@
 # The feature-distillation experiment of the README (issue 20): the cnn:8-16-32 student from the demo's cnn teacher,
 # from scratch, with logits only, with logits + attention transfer and with logits + hints, with 600 labels and with all
 # labels, for each seed given (default 10). Prints one line per run: seed, labels, variant, test accuracy, feature
-# bytes per shard. Needs models/cnn-32-64-128-s2-e5.safetensors (see distill-features.hocon).
+# bytes per shard. Trains the teacher models/cnn-32-64-128-s2-e5.safetensors first when it is missing (as `./mt demo`
+# would). The teacher's logits and features are cached beside it, so only the first run pays its teacher passes.
 #   examples/features/run-experiment.sh [SEED...] [-- extra mt distill args]
+# At reduced size (a few minutes in all; the README's table is the full size):
+#   examples/features/run-experiment.sh 10 -- --set multiteacher.distill.train-rows=10000 --set multiteacher.distill.epochs=2
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/examples/features"
@@ -12,6 +15,11 @@ out="${MT_EXPERIMENT_OUT:-$root/runs/features}"
 mt=("$root/mt")
 [ -n "${MT_CLI:-}" ] && mt=(env MT_HOME="$root" dotnet "$MT_CLI")
 mkdir -p "$out"
+teacher="$root/models/cnn-32-64-128-s2-e5.safetensors"
+if [ ! -f "$teacher" ]; then
+  echo "training the teacher $teacher (cnn:32-64-128, 5 epochs, seed 2)"
+  "${mt[@]}" train-teacher --arch cnn:32-64-128 --epochs 5 --seed 2 --out "$teacher"
+fi
 seeds=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do seeds+=("$1"); shift; done
 [ "${1:-}" = "--" ] && shift

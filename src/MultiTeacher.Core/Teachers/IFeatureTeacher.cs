@@ -3,7 +3,7 @@ namespace MultiTeacher.Core.Teachers;
 /// <summary>
 /// A teacher that serves named intermediate outputs beside its logits: our architectures by their <c>nn.Sequential</c>
 /// layer names, TorchScript modules by the names of their top-level children when the module's forward runs those
-/// children in order (checked on the first batch).
+/// children in order (checked on the first batch), ONNX models by the names of their graph outputs besides the logits.
 /// </summary>
 public interface IFeatureTeacher : ITeacherNetwork
 {

@@ -13,7 +13,7 @@ namespace MultiTeacher.Core.Teachers;
 /// <c>multiteacher.threads</c>). The model must take one float input; its declared shape is checked against the data
 /// before anything runs, and a declared (batch, features) input gets the samples flattened.
 /// </summary>
-public sealed class OnnxTeacher : ITeacherNetwork
+public sealed partial class OnnxTeacher : ITeacherNetwork
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();

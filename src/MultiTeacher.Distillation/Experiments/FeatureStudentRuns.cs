@@ -10,9 +10,10 @@ using MultiTeacher.Distillation.Teachers;
 namespace MultiTeacher.Distillation.Experiments;
 
 /// <summary>
-/// A student distilled with feature terms through the actor pipeline: the teachers the features name run as networks
-/// (loaded from their safetensors files) and send their features with each shard; the other teachers serve their
-/// cached logits. The plan is checked before anything trains.
+/// A student distilled with feature terms through the actor pipeline: the teachers the features name serve their
+/// cached logits and their features from cached passes keyed by layer (<see cref="TeacherFeatureCache"/>, computed
+/// once by the network loaded from the safetensors file); the other teachers serve their cached logits. The plan is
+/// checked before anything trains.
 /// </summary>
 public static class FeatureStudentRuns
 {
@@ -28,14 +29,24 @@ public static class FeatureStudentRuns
         var sources = new List<PipelineTeacher>();
         foreach (var teacher in teachers)
         {
+            var table = teacher.Train ?? throw new ArgumentException($"teacher {teacher.Id} has no cached logits");
             ILogitSource source = named.Contains(teacher.Id)
-                ? new ModelLogitSource(LoadNetwork(teacher), train)
-                : new CachedLogitSource(teacher.Train ?? throw new ArgumentException($"teacher {teacher.Id} has no cached logits"));
+                ? new CachedFeatureSource(teacher.Path, new ModelLogitSource(LoadNetwork(teacher), train), train, table)
+                : new CachedLogitSource(table);
             sources.Add(new PipelineTeacher(teacher.Id, source));
         }
 
         var model = Model.Create(arch, (ulong)seed);
         var plan = FeaturePlan.Create(settings.Features, model, sources.Select(s => (s.Id, s.Source)).ToList(), settings, settings.FeatureWire);
+        foreach (var source in sources)
+        {
+            if (source.Source is CachedFeatureSource cached)
+            {
+                using var pass = progress.Phase($"feature pass of {source.Id} (cached beside it, keyed by layer)", 1);
+                cached.Prepare(plan.RequestsFor(source.Id));
+            }
+        }
+
         var labelled = labels.Count(l => l >= 0);
         var history = new List<EpochAccuracy>();
         PipelineResult result;
