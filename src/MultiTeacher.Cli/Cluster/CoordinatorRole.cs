@@ -19,7 +19,12 @@ internal static class CoordinatorRole
     /// <summary>The student's resumable state in a run folder.</summary>
     public static string StatePath(string outDirectory) => Path.Combine(outDirectory, "students", "student.state.safetensors");
 
-    public static async Task<int> RunAsync(ClusterNode node, DistillRequest request, PreparedRun run, NodeOptions options, CancellationToken cancellationToken)
+    /// <summary>The report a finished run writes in its folder.</summary>
+    public static string ReportPath(string outDirectory) => Path.Combine(outDirectory, "report.html");
+
+    /// <summary>Runs the distillation; <paramref name="watch"/> wraps the progress (the dashboard's view of the phases).</summary>
+    public static async Task<int> RunAsync(ClusterNode node, DistillRequest request, PreparedRun run, NodeOptions options, Func<IRunProgress, IRunProgress> watch,
+        CancellationToken cancellationToken)
     {
         var outDirectory = options.OutDirectory;
         var state = StatePath(outDirectory);
@@ -38,7 +43,7 @@ internal static class CoordinatorRole
         var clock = Stopwatch.StartNew();
         var settings = request.Settings;
         var (model, history, result) = await Terminal.RunProgress.RunAsync(progress => ClusterDistill.RunAsync(node, request, run,
-            Path.GetFileName(Path.GetFullPath(outDirectory)), progress, cancellationToken, checkpoint, state)).ConfigureAwait(false);
+            Path.GetFileName(Path.GetFullPath(outDirectory)), watch(progress), cancellationToken, checkpoint, state)).ConfigureAwait(false);
 
         var summary = ClusterRunReport.Summarize(node, request, run, model, history, result, outDirectory, checkpoint, clock.Elapsed);
         ModelCheckpoint.Save(model, checkpoint, new Dictionary<string, string>
@@ -50,7 +55,7 @@ internal static class CoordinatorRole
             ["test_accuracy"] = summary.Students["distilled"].TestAccuracy.ToString("R", CultureInfo.InvariantCulture),
         });
         summary.Write(Path.Combine(outDirectory, "summary.json"));
-        DemoReport.Build(summary).Write(Path.Combine(outDirectory, "report.html"));
+        DemoReport.Build(summary).Write(ReportPath(outDirectory));
         File.Delete(state); // the run is complete: nothing to resume
         Terminal.SummaryTable.Write(summary, outDirectory);
         return 0;

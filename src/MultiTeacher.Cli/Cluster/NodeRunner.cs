@@ -1,4 +1,5 @@
 using MultiTeacher.Cli.Commands;
+using MultiTeacher.Cli.Dashboard;
 using MultiTeacher.Cluster;
 using MultiTeacher.Configuration;
 using MultiTeacher.Distillation.Experiments;
@@ -42,36 +43,8 @@ internal static class NodeRunner
                     "(the aggregator and student of a run live on the coordinator's node)");
             }
 
-            if (options.ServesTeachers)
-            {
-                new TeacherRole(request, served, options.DataDirectory, cancellationToken).Start(node, options.Replicas);
-                Console.Error.WriteLine($"mt node: serving {(served.Count > 0 ? $"teacher(s) {string.Join(", ", served)}" : "every teacher")} of announced runs " +
-                    $"({options.Replicas} replica(s) each)");
-            }
-
-            if (options.Coordinates)
-            {
-                var prepared = await Terminal.RunProgress.RunAsync(progress => Task.Run(() => PreparedRun.Create(request, options.DataDirectory, progress,
-                    cancellationToken, _ => false), cancellationToken)).ConfigureAwait(false);
-                return await CoordinatorRole.RunAsync(node, request, prepared, options, cancellationToken).ConfigureAwait(false);
-            }
-
-            // Serve until SIGTERM/Ctrl+C, or until the cluster removes this node (downed by the Split Brain Resolver
-            // after it was unreachable): a removed node cannot come back under the same identity, so it ends and
-            // whoever supervises it (systemd, local-cluster.sh) starts it again.
-            // Akka's own SIGTERM hook may get there first: it leaves the cluster gracefully too (ClrExitReason).
-            var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
-            await Task.WhenAny(cancelled, node.System.WhenTerminated).ConfigureAwait(false);
-            var reason = Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason;
-            if (cancellationToken.IsCancellationRequested || reason is Akka.Actor.CoordinatedShutdown.ClrExitReason)
-            {
-                Console.Error.WriteLine($"mt node: {node.Address} leaves the cluster");
-                return 0;
-            }
-
-            Console.Error.WriteLine($"mt node: {node.Address} stopped ({(reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason
-                ? "downed: the cluster removed it after it was unreachable" : $"reason: {reason?.GetType().Name ?? "unknown"}")}); start it again to rejoin");
-            return 1;
+            return await DashboardOption.RunOnNodeAsync(options.Dashboard, node.System, watch => ServeAsync(node, request, served, options, watch, cancellationToken),
+                code => code == 0 && options.Coordinates ? CoordinatorRole.ReportPath(options.OutDirectory) : null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -82,6 +55,42 @@ internal static class NodeRunner
 
             await node.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The node's work once it is up: serve teachers, run the distillation, or wait until it leaves.</summary>
+    private static async Task<int> ServeAsync(ClusterNode node, DistillRequest request, IReadOnlyList<string> served, NodeOptions options,
+        Func<IRunProgress, IRunProgress> watch, CancellationToken cancellationToken)
+    {
+        if (options.ServesTeachers)
+        {
+            new TeacherRole(request, served, options.DataDirectory, cancellationToken).Start(node, options.Replicas);
+            Console.Error.WriteLine($"mt node: serving {(served.Count > 0 ? $"teacher(s) {string.Join(", ", served)}" : "every teacher")} of announced runs " +
+                $"({options.Replicas} replica(s) each)");
+        }
+
+        if (options.Coordinates)
+        {
+            var prepared = await Terminal.RunProgress.RunAsync(progress => Task.Run(() => PreparedRun.Create(request, options.DataDirectory, watch(progress),
+                cancellationToken, _ => false), cancellationToken)).ConfigureAwait(false);
+            return await CoordinatorRole.RunAsync(node, request, prepared, options, watch, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Serve until SIGTERM/Ctrl+C, or until the cluster removes this node (downed by the Split Brain Resolver
+        // after it was unreachable): a removed node cannot come back under the same identity, so it ends and
+        // whoever supervises it (systemd, local-cluster.sh) starts it again.
+        // Akka's own SIGTERM hook may get there first: it leaves the cluster gracefully too (ClrExitReason).
+        var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
+        await Task.WhenAny(cancelled, node.System.WhenTerminated).ConfigureAwait(false);
+        var reason = Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason;
+        if (cancellationToken.IsCancellationRequested || reason is Akka.Actor.CoordinatedShutdown.ClrExitReason)
+        {
+            Console.Error.WriteLine($"mt node: {node.Address} leaves the cluster");
+            return 0;
+        }
+
+        Console.Error.WriteLine($"mt node: {node.Address} stopped ({(reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason
+            ? "downed: the cluster removed it after it was unreachable" : $"reason: {reason?.GetType().Name ?? "unknown"}")}); start it again to rejoin");
+        return 1;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MultiTeacher.Cli.Cluster;
+using MultiTeacher.Cli.Dashboard;
 using MultiTeacher.Cluster;
 using MultiTeacher.Distillation.Experiments;
 
@@ -20,9 +21,10 @@ internal static class ClusterCommand
         var seeds = new Option<string?>("--seed-nodes") { Description = "The cluster to join (default: the one deploy/local-cluster.sh started)." };
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
+        var dashboard = DashboardOption.Create();
         var demo = new Command("demo", "The demo with its distilled students trained on the cluster (start one with deploy/local-cluster.sh up).")
         {
-            quick, output, models, seeds, data, threads,
+            quick, output, models, seeds, data, threads, dashboard,
         };
         demo.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
@@ -47,8 +49,8 @@ internal static class ClusterCommand
 
                 var plan = parse.GetValue(quick) ? DemoPlan.Quick : DemoPlan.Full;
                 var dataDirectory = parse.GetValue(data);
-                var summary = await Terminal.RunProgress.RunAsync(progress => DemoRunner.RunAsync(plan, dataDirectory,
-                    parse.GetValue(models) ?? Path.Combine(root, "models"), outDir, progress, config.Config, token,
+                var summary = await DashboardOption.RunOnNodeAsync(parse.GetValue(dashboard), node.System, watch => Terminal.RunProgress.RunAsync(progress =>
+                    DemoRunner.RunAsync(plan, dataDirectory, parse.GetValue(models) ?? Path.Combine(root, "models"), outDir, watch(progress), config.Config, token,
                     distill: async (request, phaseProgress, cancellationToken) =>
                     {
                         var run = PreparedRun.Create(request, dataDirectory, phaseProgress, cancellationToken, _ => false);
@@ -56,7 +58,7 @@ internal static class ClusterCommand
                             .ConfigureAwait(false);
                         return new DistilledStudent(model, ClusterRunReport.Student(model, run, history), result.Shards,
                             ClusterRunReport.Traffic(node, run, request.Settings.Epochs, result));
-                    })).ConfigureAwait(false);
+                    })), _ => Path.Combine(outDir, "report.html"), token).ConfigureAwait(false);
                 Terminal.SummaryTable.Write(summary, outDir);
                 return 0;
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MultiTeacher.Cli.Cluster;
+using MultiTeacher.Cli.Dashboard;
 using MultiTeacher.Cluster;
 
 namespace MultiTeacher.Cli.Commands;
@@ -29,9 +30,10 @@ internal static class NodeCommand
         var resume = new Option<string?>("--resume") { Description = "Coordinator: go on from the student state saved in this run folder." };
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
+        var dashboard = DashboardOption.Create();
         var command = new Command("node", "Run one node of a cluster: the coordinator runs multiteacher.distill across the cluster; teacher nodes serve its teachers.")
         {
-            roles, teachers, replicas, hostname, port, seeds, config, set, output, resume, data, threads,
+            roles, teachers, replicas, hostname, port, seeds, config, set, output, resume, data, threads, dashboard,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
@@ -64,7 +66,8 @@ internal static class NodeCommand
             }
 
             var options = new NodeOptions(chosenRoles, NodeOptions.List(parse.GetValue(teachers)), parse.GetValue(replicas),
-                resumeDirectory ?? parse.GetValue(output) ?? RunFolder.New(RepositoryRoot.Find()), resumeDirectory is not null, parse.GetValue(data));
+                resumeDirectory ?? parse.GetValue(output) ?? RunFolder.New(RepositoryRoot.Find()), resumeDirectory is not null, parse.GetValue(data),
+                parse.GetValue(dashboard));
             return await NodeRunner.RunAsync(loaded, settings, options, token).ConfigureAwait(false);
         }, token));
         return command;

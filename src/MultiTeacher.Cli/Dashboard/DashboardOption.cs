@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Akka.Actor;
 using Akka.Configuration;
 using MultiTeacher.Cli.Commands;
 using MultiTeacher.Dashboard;
@@ -25,14 +26,30 @@ internal static class DashboardOption
     /// progress so the page shows its phases too. The dashboard says when the command ended and links
     /// <paramref name="reportOf"/>'s file; on a terminal it then stays up until Ctrl+C, so the final state can be read.
     /// </summary>
-    public static async Task<T> RunAsync<T>(string? spec, Config akka, Func<Config, Func<IRunProgress, IRunProgress>, Task<T>> run, Func<T, string> reportOf,
-        CancellationToken cancellationToken)
-    {
-        if (spec is null)
-        {
-            return await run(akka, progress => progress).ConfigureAwait(false);
-        }
+    public static Task<T> RunAsync<T>(string? spec, Config akka, Func<Config, Func<IRunProgress, IRunProgress>, Task<T>> run, Func<T, string> reportOf,
+        CancellationToken cancellationToken) =>
+        spec is null
+            ? run(akka, progress => progress)
+            : WithDashboardAsync(spec, dashboard => run(dashboard.Over(akka), progress => new DashboardProgress(progress, dashboard.Board)), reportOf,
+                cancellationToken);
 
+    /// <summary>
+    /// As <see cref="RunAsync{T}"/> for a cluster node whose ActorSystem <paramref name="system"/> already runs
+    /// (<c>mt node</c>, <c>mt cluster demo</c>): the dashboard watches that system, its members included.
+    /// <paramref name="reportOf"/> gives null when the command wrote no report (a teacher node).
+    /// </summary>
+    public static Task<T> RunOnNodeAsync<T>(string? spec, ActorSystem system, Func<Func<IRunProgress, IRunProgress>, Task<T>> run, Func<T, string?> reportOf,
+        CancellationToken cancellationToken) =>
+        spec is null
+            ? run(progress => progress)
+            : WithDashboardAsync(spec, dashboard =>
+            {
+                dashboard.Watch(system);
+                return run(progress => new DashboardProgress(progress, dashboard.Board));
+            }, reportOf, cancellationToken);
+
+    private static async Task<T> WithDashboardAsync<T>(string spec, Func<LiveDashboard, Task<T>> run, Func<T, string?> reportOf, CancellationToken cancellationToken)
+    {
         DashboardEndpoint endpoint;
         try
         {
@@ -53,7 +70,7 @@ internal static class DashboardOption
         T result;
         try
         {
-            result = await run(dashboard.Over(akka), progress => new DashboardProgress(progress, dashboard.Board)).ConfigureAwait(false);
+            result = await run(dashboard).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -62,8 +79,8 @@ internal static class DashboardOption
         }
 
         var report = reportOf(result);
-        dashboard.Finish($"report written to {report}", report);
-        if (!Console.IsInputRedirected && !Console.IsErrorRedirected)
+        dashboard.Finish(report is null ? "the command ended" : $"report written to {report}", report);
+        if (!cancellationToken.IsCancellationRequested && !Console.IsInputRedirected && !Console.IsErrorRedirected)
         {
             await Console.Error.WriteLineAsync($"mt: the run is over; the dashboard stays at {dashboard.Url} until Ctrl+C").ConfigureAwait(false);
             try
