@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using MultiTeacher.Core.Checkpoints;
+
+namespace MultiTeacher.Cli.Tests.Cluster;
+
+/// <summary>
+/// A teacher node serves teachers from PyTorch like any other: a TorchScript and an ONNX teacher (the committed
+/// fixtures of tests/pytorch/generate_teachers.py) served by a teacher process to a coordinator process on real
+/// Fashion-MNIST rows give the student that <c>mt distill</c> trains from the same files in one process.
+/// </summary>
+public sealed class NodePyTorchTeacherTests
+{
+    private static readonly TimeSpan s_run = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task TeacherNode_ServesTorchScriptAndOnnxTeachers_StudentEqualsTheOneProcessRun()
+    {
+        using var dir = new TempDirectory();
+        var config = Path.Combine(dir.Path, "run.hocon");
+        File.WriteAllText(config, string.Create(CultureInfo.InvariantCulture, $$"""
+            multiteacher {
+              threads = 1
+              distill {
+                teachers = ["{{Fixture("mlp.pt")}}", "{{Fixture("cnn.onnx")}}"]
+                student = "mlp:784-16-10"
+                train-rows = 3000
+                validation = 500
+                seed = 3
+                epochs = 1
+                batch = 32
+                shard-size = 256
+                checkpoint-every = 0
+                shard-deadline = 120s
+              }
+            }
+            """));
+
+        var local = await MtProcess.RunAsync(["distill", "--config", config, "--out", Path.Combine(dir.Path, "local")]);
+        Assert.True(local.ExitCode == 0, local.Err);
+
+        var seedPort = NodeProcess.FreePort();
+        string[] common = ["--config", config, "--hostname", "127.0.0.1", "--set", "akka.cluster.role.teacher.min-nr-of-members=1"];
+        var outDirectory = Path.Combine(dir.Path, "cluster");
+        using var coordinator = NodeProcess.Start("coordinator", [.. common, "--roles", "coordinator,aggregator,student", "--port", $"{seedPort}", "--out", outDirectory]);
+        await coordinator.WaitForOutputAsync("starts a new cluster", s_run);
+        using var teacher = NodeProcess.Start("teacher", [.. common, "--roles", "teacher", "--port", "0", "--seed-nodes", $"akka.tcp://multiteacher@127.0.0.1:{seedPort}"]);
+        Assert.True(await coordinator.WaitAsync(s_run) == 0, $"coordinator failed:\n{coordinator.Output}\nteacher:\n{teacher.Output}");
+        teacher.Terminate();
+        await teacher.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var shards = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDirectory, "summary.json"))).RootElement.GetProperty("shards");
+        var planned = shards.GetProperty("planned").GetInt32();
+        Assert.Equal((planned, planned, 0), (shards.GetProperty("aggregated").GetInt32(), shards.GetProperty("trained").GetInt32(),
+            shards.GetProperty("closed_incomplete").GetInt32()));
+        Assert.Equal(Weights(Path.Combine(dir.Path, "local")), Weights(outDirectory));
+    }
+
+    private static float[] Weights(string outDirectory) =>
+        ModelCheckpoint.Load(Path.Combine(outDirectory, "students", "student.safetensors")).Model.GetWeights();
+
+    /// <summary>A committed teacher fixture, found above the test's folder.</summary>
+    private static string Fixture(string name)
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var file = Path.Combine(folder.FullName, "tests", "MultiTeacher.Core.Tests", "Teachers", "Fixtures", name);
+            if (File.Exists(file))
+            {
+                return file;
+            }
+        }
+
+        throw new FileNotFoundException($"no fixture {name} above {AppContext.BaseDirectory}");
+    }
+}
