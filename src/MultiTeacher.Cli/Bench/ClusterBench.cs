@@ -3,13 +3,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using MultiTeacher.Cli.Commands;
 using MultiTeacher.Cluster;
 using MultiTeacher.Cluster.Runs;
+using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
-using MultiTeacher.Core.Numerics;
+using MultiTeacher.Core.Models;
+using MultiTeacher.Core.Teachers;
+using MultiTeacher.Core.Torch;
 using MultiTeacher.Distillation;
 using MultiTeacher.Distillation.Experiments;
 using MultiTeacher.Distillation.Pipeline;
@@ -18,47 +20,69 @@ using MultiTeacher.Distillation.Teachers;
 namespace MultiTeacher.Cli.Bench;
 
 /// <summary>
-/// <c>mt bench cluster</c>: soft targets served over Akka.Remote by N teacher processes (<c>mt node --roles teacher</c>
-/// on loopback) beside the same teacher served by N replicas in this process, on the same shard plan: Fashion-MNIST's
-/// training rows in shards of 1,024, a teacher pass of cached logits (so the wire, not the network, is measured). The
-/// student is replaced by a sink that counts outputs and marks each shard trained at once.
+/// <c>mt bench cluster</c>: soft targets of one live teacher network (seeded, freshly initialised, written to a
+/// safetensors file in the bench's folder) served over Akka.Remote by N teacher processes (<c>mt node --roles teacher
+/// --live</c> on loopback, which load it by the run's recipe) beside the same network served by N replicas in this
+/// process, on the same shard plan over Fashion-MNIST's training rows. Rounds alternate between the two sides, so
+/// that load from elsewhere on the machine hits both alike. The student is replaced by a sink that counts outputs and
+/// marks each shard trained at once.
 /// </summary>
 internal static class ClusterBench
 {
+    /// <summary>The teacher measured when <c>--teacher</c> is not given (weights do not matter for speed).</summary>
+    public const string DefaultTeacher = "mlp:784-1200-1200-10";
+
     private const string TeacherId = "bench-teacher";
 
     public static Command CreateCommand()
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object per row instead of text." };
         var processes = new Option<string>("--processes") { Description = "Teacher process counts to measure.", DefaultValueFactory = _ => "1,2,4" };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training rows per measurement.", DefaultValueFactory = _ => 20 };
+        var rounds = new Option<int>("--rounds") { Description = "Measured rounds per row and side, alternating (after one warm-up round each).", DefaultValueFactory = _ => 3 };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training rows per round.", DefaultValueFactory = _ => 1 };
+        var teacher = new Option<string>("--teacher") { Description = "The teacher's architecture (freshly initialised, seeded).", DefaultValueFactory = _ => DefaultTeacher };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Intra-op threads of the in-process teacher and of each teacher process (default 1: on 2 cores the other carries the coordinator).",
+            DefaultValueFactory = _ => 1,
+        };
+        var shardSize = new Option<int>("--shard-size") { Description = "Rows per shard: one request and one output message each.", DefaultValueFactory = _ => 4096 };
         var data = CommonOptions.Data();
-        var command = new Command("cluster", "Soft targets served by N teacher processes over Akka.Remote beside the same teacher in-process; " +
-            "samples/s, their ratio (goal at 1 process: ≥ 0.9), messages/s and bytes/s.") { json, processes, epochs, data };
-        command.SetAction((parse, token) => CommandRunner.RunAsync(t => RunAsync(parse.GetValue(json), Counts(parse.GetValue(processes)!),
-            Math.Max(1, parse.GetValue(epochs)), parse.GetValue(data), t), token));
+        var command = new Command("cluster", "Soft targets of a live teacher network served by N teacher processes over Akka.Remote beside the same network " +
+            "in-process; samples/s, their ratio (goal at 1 process: ≥ 0.9), messages/s and bytes/s.") { json, processes, rounds, epochs, teacher, threads, shardSize, data };
+        command.SetAction((parse, token) => CommandRunner.RunAsync(t =>
+        {
+            var options = new BenchOptions(parse.GetValue(json), Counts(parse.GetValue(processes)!), Positive("--rounds", parse.GetValue(rounds)),
+                Positive("--epochs", parse.GetValue(epochs)), Architecture.Parse(parse.GetValue(teacher)!).ToString(), Positive("--threads", parse.GetValue(threads)),
+                Positive("--shard-size", parse.GetValue(shardSize)), parse.GetValue(data));
+            return RunAsync(options, t);
+        }, token));
         return command;
     }
 
+    private sealed record BenchOptions(bool Json, IReadOnlyList<int> Processes, int Rounds, int Epochs, string Teacher, int Threads, int ShardSize, string? Data);
+
+    private static int Positive(string option, int value) => value >= 1 ? value : throw new CliUsageException($"{option} must be at least 1, got {value}");
+
     private static IReadOnlyList<int> Counts(string text) =>
-        NodeOptionsList(text).Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
+        Cluster.NodeOptions.List(text).Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
             : throw new CliUsageException($"--processes takes positive numbers separated by commas, got '{text}'")).ToList();
 
-    private static IReadOnlyList<string> NodeOptionsList(string text) => Cluster.NodeOptions.List(text);
-
-    private static async Task<int> RunAsync(bool json, IReadOnlyList<int> counts, int epochs, string? dataDirectory, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("mt-bench-cluster-").FullName;
         try
         {
-            var settings = new DistillationSettings { Epochs = epochs, Seed = 1, ShardSize = 1024, MaxShardsInFlight = 16, ReplicaInFlight = 2 };
-            var train = DatasetCatalog.Load(dataDirectory, "train");
-            var logits = Path.Combine(folder, TeacherId + ".npy");
-            var rng = new Rng(7);
-            Npy.Write(logits, Enumerable.Range(0, train.Count * train.Classes).Select(_ => (float)rng.NextGaussian() * 3f).ToArray(), train.Count, train.Classes);
-            var recipe = new DistillRequest { TeacherLogits = [logits], Settings = settings, ValidationRows = 5000 };
-            var prepared = PreparedRun.Create(recipe, dataDirectory, SilentProgress.Instance, cancellationToken);
-            var table = prepared.Teachers.Single().Train!;
+            TorchRuntime.Threads = options.Threads;
+            var settings = new DistillationSettings { Epochs = options.Epochs, Seed = 1, ShardSize = options.ShardSize, MaxShardsInFlight = 16, ReplicaInFlight = 2 };
+            var weights = Path.Combine(folder, TeacherId + ".safetensors");
+            using (var model = Model.Create(options.Teacher, 7))
+            {
+                ModelCheckpoint.Save(model, weights);
+            }
+
+            var recipe = new DistillRequest { Teachers = [weights], Settings = settings, ValidationRows = 5000 };
+            var prepared = PreparedRun.Create(recipe, options.Data, SilentProgress.Instance, cancellationToken, _ => false);
             var config = CliConfiguration.Load();
             var node = ClusterNode.Start(ClusterNodeSettings.From(config) with
             {
@@ -67,25 +91,11 @@ internal static class ClusterBench
             try
             {
                 await node.WhenUp(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-                foreach (var n in counts)
+                foreach (var n in options.Processes)
                 {
-                    var local = await MeasureAsync(node, $"local-{n}", prepared.Planner, settings, n, (sink, gate) =>
-                    {
-                        for (var r = 0; r < n; r++)
-                        {
-                            node.System.ActorOf(TeacherActor.Props(TeacherId, new CachedLogitSource(table), prepared.Planner, sink, gate, settings.ReplicaInFlight));
-                        }
-                    }, cancellationToken).ConfigureAwait(false);
-                    var remote = await WithTeacherProcessesAsync(node, n, dataDirectory, folder, async () =>
-                    {
-                        // A short run first: every process reads the data and the teacher (kept per recipe), then the measured one.
-                        var warm = recipe with { Settings = settings with { Epochs = 1 } };
-                        await MeasureAsync(node, $"warm-{n}", prepared.Planner, warm.Settings, n, (sink, gate) => Announce(node, $"warm-{n}", warm, prepared, sink, gate),
-                            cancellationToken).ConfigureAwait(false);
-                        return await MeasureAsync(node, $"remote-{n}", prepared.Planner, settings, n, (sink, gate) => Announce(node, $"remote-{n}", recipe, prepared, sink, gate),
-                            cancellationToken).ConfigureAwait(false);
-                    }, cancellationToken).ConfigureAwait(false);
-                    Report(json, n, local, remote);
+                    var (local, remote) = await TeacherProcesses.WithAsync(node, n, options.Threads, options.Data, folder,
+                        () => RoundsAsync(node, n, options.Rounds, recipe, prepared, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    Report(options.Json, n, local, remote);
                 }
             }
             finally
@@ -101,9 +111,44 @@ internal static class ClusterBench
         }
     }
 
+    /// <summary>
+    /// One warm-up round per side, then <paramref name="rounds"/> measured rounds alternating in-process (<paramref name="n"/>
+    /// replicas, each with its own copy of the network) and remote (the <paramref name="n"/> teacher processes).
+    /// </summary>
+    private static async Task<((double Seconds, ServingTotals Totals) Local, (double Seconds, ServingTotals Totals) Remote)> RoundsAsync(ClusterNode node, int n,
+        int rounds, DistillRequest recipe, PreparedRun prepared, CancellationToken cancellationToken)
+    {
+        var settings = recipe.Settings;
+        var (localSeconds, localTotals, remoteSeconds, remoteTotals) = (0.0, new ServingTotals(0, 0, 0), 0.0, new ServingTotals(0, 0, 0));
+        for (var round = -1; round < rounds; round++)
+        {
+            var sources = Enumerable.Range(0, n).Select(_ => new NetworkLogitSource(TeacherLoader.Load(recipe.Teachers[0]), prepared.Train)).ToList();
+            try
+            {
+                var local = await MeasureAsync(node, $"local-{n}-{round + 1}", prepared.Planner, settings, n, (sink, gate) =>
+                    sources.ForEach(s => node.System.ActorOf(TeacherActor.Props(TeacherId, s, prepared.Planner, sink, gate, settings.ReplicaInFlight))),
+                    cancellationToken).ConfigureAwait(false);
+                var runId = $"remote-{n}-{round + 1}";
+                var remote = await MeasureAsync(node, runId, prepared.Planner, settings, n, (sink, gate) => Announce(node, runId, recipe, prepared, sink, gate),
+                    cancellationToken).ConfigureAwait(false);
+                if (round >= 0)
+                {
+                    (localSeconds, localTotals) = (localSeconds + local.Seconds, localTotals.Plus(local.Totals));
+                    (remoteSeconds, remoteTotals) = (remoteSeconds + remote.Seconds, remoteTotals.Plus(remote.Totals));
+                }
+            }
+            finally
+            {
+                sources.ForEach(s => s.Dispose());
+            }
+        }
+
+        return ((localSeconds, localTotals), (remoteSeconds, remoteTotals));
+    }
+
     private static void Announce(ClusterNode node, string runId, DistillRequest recipe, PreparedRun prepared, IActorRef sink, IActorRef gate)
     {
-        var draft = new RunAnnouncementDraft(runId, [new AnnouncedTeacher(TeacherId, ClusterRun.Sha256(recipe.TeacherLogits[0]))], prepared.Planner,
+        var draft = new RunAnnouncementDraft(runId, [new AnnouncedTeacher(TeacherId, ClusterRun.Sha256(recipe.Teachers[0]))], prepared.Planner,
             recipe.Settings.ReplicaInFlight, recipe);
         node.System.ActorOf(RunRegistrar.Props(draft, new RunEndpoints(gate, sink), DistributedPubSub.Get(node.System).Mediator), "run-" + runId);
     }
@@ -141,78 +186,6 @@ internal static class ClusterBench
         var registrar = node.System.ActorSelection("/user/run-" + runId);
         registrar.Tell(PoisonPill.Instance);
         return (seconds, totals);
-    }
-
-    /// <summary>Starts <paramref name="count"/> teacher processes that join <paramref name="node"/>, runs <paramref name="body"/>, and stops them (SIGTERM).</summary>
-    private static async Task<T> WithTeacherProcessesAsync<T>(ClusterNode node, int count, string? dataDirectory, string folder, Func<Task<T>> body,
-        CancellationToken cancellationToken)
-    {
-        var processes = new List<Process>();
-        var logs = new List<FileStream>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (var arg in (string[])[typeof(ClusterBench).Assembly.Location, "node", "--roles", "teacher", "--hostname", "127.0.0.1", "--port", "0",
-                    "--seed-nodes", node.Address.ToString(), "--threads", "1", .. dataDirectory is null ? (string[])[] : ["--data", dataDirectory]])
-                {
-                    start.ArgumentList.Add(arg);
-                }
-
-                var process = Process.Start(start)!;
-                var log = Path.Combine(folder, $"row-{count}-teacher-{processes.Count}");
-                logs.AddRange([File.Create(log + ".out"), File.Create(log + ".err")]);
-                _ = process.StandardOutput.BaseStream.CopyToAsync(logs[^2], CancellationToken.None);
-                _ = process.StandardError.BaseStream.CopyToAsync(logs[^1], CancellationToken.None);
-                processes.Add(process);
-            }
-
-            var clock = Stopwatch.StartNew();
-            while (node.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up && m.HasRole("teacher")) < count)
-            {
-                if (clock.Elapsed > TimeSpan.FromSeconds(90) || processes.Any(p => p.HasExited))
-                {
-                    throw new InvalidOperationException($"{count} teacher process(es) did not join within 90 s (logs in {folder})");
-                }
-
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
-
-            return await body().ConfigureAwait(false);
-        }
-        finally
-        {
-            foreach (var process in processes.Where(p => !p.HasExited))
-            {
-                using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
-                await kill.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-
-            foreach (var process in processes)
-            {
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                try
-                {
-                    await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill();
-                }
-
-                process.Dispose();
-            }
-
-            await Task.Delay(200, CancellationToken.None).ConfigureAwait(false); // the copies reach the end of the pipes
-            logs.ForEach(l => l.Dispose());
-
-            // The departed nodes are removed before the next row counts its teachers.
-            while (node.Cluster.State.Members.Any(m => m.HasRole("teacher")))
-            {
-                await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
     }
 
     private static void Report(bool json, int processes, (double Seconds, ServingTotals Totals) local, (double Seconds, ServingTotals Totals) remote)

@@ -49,7 +49,11 @@ internal sealed class ServingSink : ReceiveActor
 internal sealed record SinkCoordinator(IActorRef Coordinator);
 
 /// <summary>What a serving run delivered: teacher outputs, their rows and logit bytes.</summary>
-internal sealed record ServingTotals(long Messages, long Rows, long Bytes);
+internal sealed record ServingTotals(long Messages, long Rows, long Bytes)
+{
+    /// <summary>The totals of two runs together.</summary>
+    public ServingTotals Plus(ServingTotals other) => new(Messages + other.Messages, Rows + other.Rows, Bytes + other.Bytes);
+}
 
 /// <summary>
 /// Passes everything to the coordinator but <see cref="BeginRun"/>: the benchmark begins the run itself, once every

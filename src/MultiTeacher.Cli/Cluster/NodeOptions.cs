@@ -9,9 +9,10 @@ namespace MultiTeacher.Cli.Cluster;
 /// <param name="OutDirectory">The coordinator's run folder (summary.json, report.html, students/).</param>
 /// <param name="Resume">Whether the coordinator goes on from the student state saved in <paramref name="OutDirectory"/>.</param>
 /// <param name="DataDirectory">--data, or null.</param>
+/// <param name="Live">Teacher role: run the teacher networks on each shard asked for instead of serving a cached teacher pass.</param>
 /// <param name="Dashboard">--dashboard [HOST:]PORT, or null.</param>
 internal sealed record NodeOptions(IReadOnlyList<string> Roles, IReadOnlyList<string> Teachers, int Replicas, string OutDirectory, bool Resume,
-    string? DataDirectory, string? Dashboard = null)
+    string? DataDirectory, bool Live = false, string? Dashboard = null)
 {
     /// <summary>The roles a node may have.</summary>
     public static readonly string[] KnownRoles = ["teacher", "aggregator", "student", "coordinator"];

@@ -63,9 +63,9 @@ internal static class NodeRunner
     {
         if (options.ServesTeachers)
         {
-            new TeacherRole(request, served, options.DataDirectory, cancellationToken).Start(node, options.Replicas);
+            new TeacherRole(request, served, options.DataDirectory, options.Live, cancellationToken).Start(node, options.Replicas);
             Console.Error.WriteLine($"mt node: serving {(served.Count > 0 ? $"teacher(s) {string.Join(", ", served)}" : "every teacher")} of announced runs " +
-                $"({options.Replicas} replica(s) each)");
+                $"({options.Replicas} replica(s) each{(options.Live ? ", live" : "")})");
         }
 
         if (options.Coordinates)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Cluster.Tools.PublishSubscribe;
 using MultiTeacher.Cluster;
 using MultiTeacher.Cluster.Runs;
+using MultiTeacher.Core.Teachers;
 using MultiTeacher.Distillation.Experiments;
 using MultiTeacher.Distillation.Teachers;
 
@@ -11,12 +12,15 @@ namespace MultiTeacher.Cli.Cluster;
 /// The teacher role of a node: for every run the cluster announces, it reads the run's data and teacher files on this
 /// machine (inputs never travel) as the announcement's recipe says (or as this node's configuration says, for a run
 /// without one), computes or loads the cached teacher passes of the teachers it serves, and offers them to the run.
-/// Preparations are kept per recipe, so the next run over the same data and teachers starts at once.
+/// Preparations are kept per recipe, so the next run over the same data and teachers starts at once. With
+/// <c>live</c>, teacher files are not given a cached pass: their networks run on every shard as it is asked for
+/// (teacher logits files are still served from the file).
 /// </summary>
-internal sealed class TeacherRole(DistillRequest ownRequest, IReadOnlyList<string> served, string? dataDirectory, CancellationToken cancellationToken)
+internal sealed class TeacherRole(DistillRequest ownRequest, IReadOnlyList<string> served, string? dataDirectory, bool live, CancellationToken cancellationToken)
 {
     private readonly SemaphoreSlim _one = new(1, 1);
     private readonly Dictionary<string, PreparedRun> _prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<ServedTeacher>> _live = new(StringComparer.Ordinal);
 
     /// <summary>Starts the node's <see cref="TeacherHost"/> with <paramref name="replicas"/> replicas per served teacher.</summary>
     public void Start(ClusterNode node, int replicas) =>
@@ -33,12 +37,14 @@ internal sealed class TeacherRole(DistillRequest ownRequest, IReadOnlyList<strin
             if (!_prepared.TryGetValue(key, out var prepared))
             {
                 Console.Error.WriteLine($"mt node: run {run.RunId}: reading the data and teacher(s) {string.Join(", ", ids)} here");
-                prepared = PreparedRun.Create(recipe, dataDirectory, SilentProgress.Instance, cancellationToken, id => ids.Contains(id));
+                prepared = PreparedRun.Create(recipe, dataDirectory, SilentProgress.Instance, cancellationToken,
+                    id => ids.Contains(id) && !(live && recipe.Teachers.Any(p => PreparedTeacher.IdOf(p) == id)));
                 _prepared[key] = prepared;
             }
 
             var teachers = prepared.Teachers.Where(t => t.Train is not null)
                 .Select(t => new ServedTeacher(t.Id, t.Path, ClusterRun.Sha256(t.Path), new CachedLogitSource(t.Train!)))
+                .Concat(live ? LiveTeachers(key, recipe, prepared, ids) : [])
                 .ToList();
             Console.Error.WriteLine(teachers.Count == 0
                 ? $"mt node: run {run.RunId} has none of the teachers this node serves ({string.Join(", ", ids)})"
@@ -50,6 +56,24 @@ internal sealed class TeacherRole(DistillRequest ownRequest, IReadOnlyList<strin
             _one.Release();
         }
     }, cancellationToken);
+
+    /// <summary>
+    /// The recipe's teacher files among <paramref name="ids"/>, each loaded once per preparation and run on the shards'
+    /// rows as they are asked for (kept with the preparation, so the next run reuses the loaded network).
+    /// </summary>
+    private IReadOnlyList<ServedTeacher> LiveTeachers(string key, DistillRequest recipe, PreparedRun prepared, IReadOnlyList<string> ids)
+    {
+        if (!_live.TryGetValue(key, out var teachers))
+        {
+            teachers = recipe.Teachers.Where(p => ids.Contains(PreparedTeacher.IdOf(p)))
+                .Select(p => new ServedTeacher(PreparedTeacher.IdOf(p), p, ClusterRun.Sha256(p),
+                    new NetworkLogitSource(TeacherLoader.Load(p, recipe.TeacherOptions.GetValueOrDefault(p)), prepared.Train)))
+                .ToList();
+            _live[key] = teachers;
+        }
+
+        return teachers;
+    }
 
     /// <summary>What decides the rows and teacher passes of a run: the same key, the same preparation.</summary>
     private static string Key(DistillRequest recipe, IReadOnlyList<string> ids) => string.Join("|",

@@ -31,9 +31,14 @@ internal static class NodeCommand
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
         var dashboard = DashboardOption.Create();
+        var live = new Option<bool>("--live")
+        {
+            Description = "Teacher role: run the teacher networks on every shard as it is asked for, instead of a cached teacher pass computed first " +
+                "(one replica per teacher: a network serves one shard at a time).",
+        };
         var command = new Command("node", "Run one node of a cluster: the coordinator runs multiteacher.distill across the cluster; teacher nodes serve its teachers.")
         {
-            roles, teachers, replicas, hostname, port, seeds, config, set, output, resume, data, threads, dashboard,
+            roles, teachers, replicas, hostname, port, seeds, config, set, output, resume, data, threads, live, dashboard,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
@@ -54,6 +59,11 @@ internal static class NodeCommand
                 throw new CliUsageException($"--replicas must be at least 1, got {parse.GetValue(replicas)}");
             }
 
+            if (parse.GetValue(live) && parse.GetValue(replicas) > 1)
+            {
+                throw new CliUsageException($"--live serves one replica per teacher (a teacher network runs one shard at a time), got --replicas {parse.GetValue(replicas)}");
+            }
+
             if (parse.GetValue(resume) is { } resumed && parse.GetValue(output) is { } other && Path.GetFullPath(resumed) != Path.GetFullPath(other))
             {
                 throw new CliUsageException($"--resume {resumed} goes on in that folder; --out {other} names another");
@@ -67,7 +77,7 @@ internal static class NodeCommand
 
             var options = new NodeOptions(chosenRoles, NodeOptions.List(parse.GetValue(teachers)), parse.GetValue(replicas),
                 resumeDirectory ?? parse.GetValue(output) ?? RunFolder.New(RepositoryRoot.Find()), resumeDirectory is not null, parse.GetValue(data),
-                parse.GetValue(dashboard));
+                parse.GetValue(live), parse.GetValue(dashboard));
             return await NodeRunner.RunAsync(loaded, settings, options, token).ConfigureAwait(false);
         }, token));
         return command;
