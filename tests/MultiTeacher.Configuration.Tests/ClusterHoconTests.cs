@@ -17,7 +17,7 @@ public sealed partial class ClusterHoconTests
         return dir?.FullName ?? throw new InvalidOperationException("no MultiTeacher.sln above " + AppContext.BaseDirectory);
     }
 
-    private static string ClusterHocon => Path.Combine(RepositoryRoot(), MultiTeacherConfiguration.DefaultFileName);
+    internal static string ClusterHocon => Path.Combine(RepositoryRoot(), MultiTeacherConfiguration.DefaultFileName);
 
     public static TheoryData<string> DocumentedFiles() => ["cluster.hocon", "src/MultiTeacher.Configuration/reference.conf"];
 

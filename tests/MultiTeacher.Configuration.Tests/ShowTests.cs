@@ -19,7 +19,7 @@ public sealed class ShowTests : IDisposable
         string text = MultiTeacherConfiguration.Show(file, ["node.name=n1"], json: false, environment: Env(("MT_NODE__THREADS", "3")));
 
         // The built-in defaults come first and grow with the project; the file's own part follows them.
-        Assert.StartsWith("akka {\n  loggers = [\"Akka.Event.DefaultLogger\"]\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("akka {\n  loggers = [\"MultiTeacher.Configuration.StandardErrorLogger, MultiTeacher.Configuration\"]\n", text, StringComparison.Ordinal);
         Assert.Contains("\n      \"System.Object\" = \"hyperion\"\n", text, StringComparison.Ordinal);
         Assert.EndsWith("""
             broker {
