@@ -70,7 +70,9 @@ public sealed class NpyDataDistillTests
         Npy.Write(Path.Combine(dir.Path, "train-y.npy"), trainY, 1200);
         Npy.Write(Path.Combine(dir.Path, "test-x.npy"), testX, 200, 3, 8, 8);
         Npy.Write(Path.Combine(dir.Path, "test-y.npy"), testY, 200);
-        var teacher = Path.Combine(RepositoryRoot(), "tests", "MultiTeacher.Core.Tests", "Teachers", "Fixtures", "rgb8.pt");
+        // A copy in the test's folder: the teacher pass is cached beside the teacher file, never in the source tree.
+        var teacher = Path.Combine(dir.Path, "rgb8.pt");
+        File.Copy(Path.Combine(RepositoryRoot(), "tests", "MultiTeacher.Core.Tests", "Teachers", "Fixtures", "rgb8.pt"), teacher);
         var config = Path.Combine(dir.Path, "run.hocon");
         File.WriteAllText(config, $$"""
             multiteacher {
