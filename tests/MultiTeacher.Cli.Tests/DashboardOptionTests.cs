@@ -13,7 +13,7 @@ public sealed partial class DashboardOptionTests
     public async Task Dashboard_BadAddress_RefusedNamingIt(string command, string option, string value, string expected)
     {
         using var dir = new TempDirectory();
-        string[] config = command == "distill" ? ["--config", RepositoryConfig()] : [];
+        string[] config = command == "distill" ? ["--config", Repository.PathOf("cluster.hocon")] : [];
         var (code, _, stderr) = await MtProcess.RunAsync([command, option, value, "--out", Path.Combine(dir.Path, "never"), .. config]);
 
         Assert.Equal(2, code);
@@ -59,21 +59,6 @@ public sealed partial class DashboardOptionTests
         Assert.Contains("codistilled", await stdout, StringComparison.Ordinal);
         Assert.NotNull(runSeen);
         Assert.Contains(runSeen, new[] { "independent_seed1", "codistilled_seed1", "independent_seed2", "codistilled_seed2" });
-    }
-
-    /// <summary>The repository's cluster.hocon, found above the test's folder.</summary>
-    private static string RepositoryConfig()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var file = Path.Combine(folder.FullName, "cluster.hocon");
-            if (File.Exists(file))
-            {
-                return file;
-            }
-        }
-
-        throw new FileNotFoundException("no cluster.hocon above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"http://[0-9.]+:[0-9]+/")]

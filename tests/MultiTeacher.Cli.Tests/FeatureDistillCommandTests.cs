@@ -9,7 +9,7 @@ public sealed class FeatureDistillCommandTests
     public async Task Distill_AttentionFromCnnTeacher_ReportsTermsAndBytesPerShard()
     {
         using var dir = new TempDirectory();
-        File.Copy(Fixture("cnn.safetensors"), Path.Combine(dir.Path, "cnn.safetensors"));
+        File.Copy(Repository.TeacherFixture("cnn.safetensors"), Path.Combine(dir.Path, "cnn.safetensors"));
         var config = Write(dir, """{ teacher = cnn, layer = "3", student-layer = "3", loss = attention, weight = 1 }""", "feature-form = attention-map");
 
         var (code, _, stderr) = await MtProcess.RunAsync(["distill", "--config", config, "--out", Path.Combine(dir.Path, "out")]);
@@ -49,7 +49,7 @@ public sealed class FeatureDistillCommandTests
     public async Task Distill_BadFeatureEntry_RefusedNamingWhatExists(string entry, string expected)
     {
         using var dir = new TempDirectory();
-        File.Copy(Fixture("cnn.safetensors"), Path.Combine(dir.Path, "cnn.safetensors"));
+        File.Copy(Repository.TeacherFixture("cnn.safetensors"), Path.Combine(dir.Path, "cnn.safetensors"));
         var config = Write(dir, entry);
 
         var (code, _, stderr) = await MtProcess.RunAsync(["distill", "--config", config, "--out", Path.Combine(dir.Path, "out")]);
@@ -64,7 +64,7 @@ public sealed class FeatureDistillCommandTests
     [InlineData("distill-hints.hocon", "hint", "full")]
     public async Task ExampleConfigs_Load_WithTheirFeatureEntries(string file, string loss, string form)
     {
-        var config = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Fixture("x"))))!, "..", "..", "examples", "features", file);
+        var config = Repository.PathOf("examples", "features", file);
 
         var (code, stdout, stderr) = await MtProcess.RunAsync(["config", "show", "--config", Path.GetFullPath(config), "--json"]);
 
@@ -93,18 +93,5 @@ public sealed class FeatureDistillCommandTests
             }
             """);
         return config;
-    }
-
-    private static string Fixture(string name)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MultiTeacher.sln")))
-            {
-                return Path.Combine(directory.FullName, "tests", "MultiTeacher.Core.Tests", "Teachers", "Fixtures", name);
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no MultiTeacher.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -87,7 +87,7 @@ public sealed class ModelCommandTests
         var ours = JsonDocument.Parse(stdout).RootElement.GetProperty("accuracy").GetDouble();
 
         var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(RepositoryRoot(), "src", "python", "multiteacher_torch.py"), "eval", model })
+        foreach (var argument in new[] { Path.Combine(Repository.Root, "src", "python", "multiteacher_torch.py"), "eval", model })
         {
             start.ArgumentList.Add(argument);
         }
@@ -113,18 +113,5 @@ public sealed class ModelCommandTests
         {
             Assert.Contains(command, stdout);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MultiTeacher.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no MultiTeacher.sln above {AppContext.BaseDirectory}");
     }
 }

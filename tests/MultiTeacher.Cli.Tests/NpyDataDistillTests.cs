@@ -72,7 +72,7 @@ public sealed class NpyDataDistillTests
         Npy.Write(Path.Combine(dir.Path, "test-y.npy"), testY, 200);
         // A copy in the test's folder: the teacher pass is cached beside the teacher file, never in the source tree.
         var teacher = Path.Combine(dir.Path, "rgb8.pt");
-        File.Copy(Path.Combine(RepositoryRoot(), "tests", "MultiTeacher.Core.Tests", "Teachers", "Fixtures", "rgb8.pt"), teacher);
+        File.Copy(Path.Combine(Repository.Root, "tests", "MultiTeacher.Core.Tests", "Teachers", "Fixtures", "rgb8.pt"), teacher);
         var config = Path.Combine(dir.Path, "run.hocon");
         File.WriteAllText(config, $$"""
             multiteacher {
@@ -90,18 +90,5 @@ public sealed class NpyDataDistillTests
             }
             """);
         return config;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MultiTeacher.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no MultiTeacher.sln above {AppContext.BaseDirectory}");
     }
 }

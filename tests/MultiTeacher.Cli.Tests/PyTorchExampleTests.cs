@@ -14,7 +14,7 @@ public sealed class PyTorchExampleTests
     public async Task Example_ReducedRun_DistilsTorchScriptAndOnnxTeachersWithPyTorchsAccuracies()
     {
         using var dir = new TempDirectory();
-        var example = Path.Combine(RepositoryRoot(), "examples", "pytorch");
+        var example = Path.Combine(Repository.Root, "examples", "pytorch");
         var trained = await RunPython(Path.Combine(example, "train_teachers.py"), "--out", Path.Combine(dir.Path, "teachers"), "--epochs", "1", "--train-rows", "4000");
         var config = Path.Combine(dir.Path, "distill.hocon");
         File.Copy(Path.Combine(example, "distill.hocon"), config);
@@ -49,18 +49,5 @@ public sealed class PyTorchExampleTests
         await python.WaitForExitAsync();
         Assert.True(python.ExitCode == 0, $"{string.Join(' ', args)} failed: {await errors}");
         return JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement.Clone();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MultiTeacher.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no MultiTeacher.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -144,18 +144,5 @@ public sealed class ScriptedStudentDistillTests
         return output.Trim().Split('\n')[^1];
     }
 
-    private static string Fixture(string folder, string name) => Path.Combine(RepositoryRoot(), "tests", "MultiTeacher.Core.Tests", folder, "Fixtures", name);
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MultiTeacher.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no MultiTeacher.sln above {AppContext.BaseDirectory}");
-    }
+    private static string Fixture(string folder, string name) => Repository.PathOf("tests", "MultiTeacher.Core.Tests", folder, "Fixtures", name);
 }

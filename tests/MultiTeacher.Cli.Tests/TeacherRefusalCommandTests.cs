@@ -9,7 +9,7 @@ public sealed class TeacherRefusalCommandTests
         using var dir = new TempDirectory();
         foreach (var name in new[] { "cnn.pt", "cnn.onnx", "seven_classes.pt" })
         {
-            File.Copy(Fixture(name), Path.Combine(dir.Path, name));
+            File.Copy(Repository.TeacherFixture(name), Path.Combine(dir.Path, name));
         }
 
         var config = Path.Combine(dir.Path, "run.hocon");
@@ -30,7 +30,7 @@ public sealed class TeacherRefusalCommandTests
     public async Task Distill_BadTeacherEntry_NamesKeyAndProblem(string teachers, string expected)
     {
         using var dir = new TempDirectory();
-        File.Copy(Fixture("cnn.pt"), Path.Combine(dir.Path, "cnn.pt"));
+        File.Copy(Repository.TeacherFixture("cnn.pt"), Path.Combine(dir.Path, "cnn.pt"));
         var config = Path.Combine(dir.Path, "run.hocon");
         File.WriteAllText(config, $"multiteacher.distill.teachers = {teachers}\n");
 
@@ -38,18 +38,5 @@ public sealed class TeacherRefusalCommandTests
 
         Assert.Equal(2, code);
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
-    }
-
-    private static string Fixture(string name)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MultiTeacher.sln")))
-            {
-                return Path.Combine(directory.FullName, "tests", "MultiTeacher.Core.Tests", "Teachers", "Fixtures", name);
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no MultiTeacher.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -22,7 +22,7 @@ public sealed class NodePyTorchTeacherTests
             multiteacher {
               threads = 1
               distill {
-                teachers = ["{{Fixture("mlp.pt", dir.Path)}}", "{{Fixture("cnn.onnx", dir.Path)}}"]
+                teachers = ["{{Copy("mlp.pt", dir.Path)}}", "{{Copy("cnn.onnx", dir.Path)}}"]
                 student = "mlp:784-16-10"
                 train-rows = 3000
                 validation = 500
@@ -60,22 +60,13 @@ public sealed class NodePyTorchTeacherTests
         ModelCheckpoint.Load(Path.Combine(outDirectory, "students", "student.safetensors")).Model.GetWeights();
 
     /// <summary>
-    /// A copy in <paramref name="directory"/> of a committed teacher fixture found above the test's folder (teacher
-    /// passes are cached beside the teacher file, so never beside the committed one).
+    /// A copy in <paramref name="directory"/> of a committed teacher fixture (teacher passes are cached beside the
+    /// teacher file, so never beside the committed one).
     /// </summary>
-    private static string Fixture(string name, string directory)
+    private static string Copy(string name, string directory)
     {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var file = Path.Combine(folder.FullName, "tests", "MultiTeacher.Core.Tests", "Teachers", "Fixtures", name);
-            if (File.Exists(file))
-            {
-                var copy = Path.Combine(directory, name);
-                File.Copy(file, copy);
-                return copy;
-            }
-        }
-
-        throw new FileNotFoundException($"no fixture {name} above {AppContext.BaseDirectory}");
+        var copy = Path.Combine(directory, name);
+        File.Copy(Repository.TeacherFixture(name), copy);
+        return copy;
     }
 }
