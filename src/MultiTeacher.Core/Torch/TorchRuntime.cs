@@ -50,6 +50,8 @@ public static partial class TorchRuntime
                 throw new TorchUnavailableException($"LibTorch could not be initialised: {(e.InnerException ?? e).Message.Split('\n')[0]}", e);
             }
 
+            OneDnnCheck.Apply();
+
             s_loaded = true;
         }
     }
