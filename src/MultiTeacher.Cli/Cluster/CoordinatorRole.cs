@@ -42,10 +42,10 @@ internal static class CoordinatorRole
         var checkpoint = Path.Combine(outDirectory, "students", "student.safetensors");
         var clock = Stopwatch.StartNew();
         var settings = request.Settings;
-        var (model, history, result) = await Terminal.RunProgress.RunAsync(progress => ClusterDistill.RunAsync(node, request, run,
+        var (model, history, result, features) = await Terminal.RunProgress.RunAsync(progress => ClusterDistill.RunAsync(node, request, run,
             Path.GetFileName(Path.GetFullPath(outDirectory)), watch(progress), cancellationToken, checkpoint, state)).ConfigureAwait(false);
 
-        var summary = ClusterRunReport.Summarize(node, request, run, model, history, result, outDirectory, checkpoint, clock.Elapsed);
+        var summary = ClusterRunReport.Summarize(node, request, run, model, history, result, outDirectory, checkpoint, clock.Elapsed, features);
         ModelCheckpoint.Save(model, checkpoint, new Dictionary<string, string>
         {
             ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),

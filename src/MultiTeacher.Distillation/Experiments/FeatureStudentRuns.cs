@@ -40,7 +40,7 @@ public static class FeatureStudentRuns
         }
 
         var model = Model.Create(arch, (ulong)seed);
-        var plan = FeaturePlan.Create(settings.Features, model, sources.Select(s => (s.Id, s.Source)).ToList(), settings, settings.FeatureWire);
+        var plan = FeaturePlan.Create(settings.Features, model, sources.Select(s => (s.Id, (ILogitSource?)s.Source)).ToList(), settings, settings.FeatureWire);
         foreach (var source in sources)
         {
             if (source.Source is CachedFeatureSource cached)
@@ -66,10 +66,18 @@ public static class FeatureStudentRuns
             result = await DistillationPipeline.RunAsync(request, akka, cancellationToken).ConfigureAwait(false);
         }
 
+        var features = Summarize(plan, result);
+        return (model, StudentRuns.Summarize(model, labelled, distilled: true, history, test), result, features);
+    }
+
+    /// <summary>What a feature run reports: its terms, how features travelled, bytes per shard, and each term's mean over the last epoch.</summary>
+    public static FeatureSummary Summarize(FeaturePlan plan, PipelineResult result)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(result);
         var shards = Math.Max(1, result.Aggregator.Aggregated);
-        var features = new FeatureSummary(plan.TermLabels, settings.FeatureWire.AttentionMaps, settings.FeatureWire.Float16,
+        return new FeatureSummary(plan.TermLabels, plan.Wire.AttentionMaps, plan.Wire.Float16,
             result.Aggregator.LogitBytes / shards, result.Aggregator.FeatureBytes / shards,
             result.Student.Epochs.Count == 0 ? new Dictionary<string, double>() : result.Student.Epochs[^1].Terms);
-        return (model, StudentRuns.Summarize(model, labelled, distilled: true, history, test), result, features);
     }
 }
