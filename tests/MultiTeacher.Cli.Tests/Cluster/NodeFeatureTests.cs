@@ -6,7 +6,8 @@ namespace MultiTeacher.Cli.Tests.Cluster;
 /// <summary>
 /// Feature distillation on a cluster: a coordinator process whose configuration has <c>features</c> and a teacher
 /// process serving the features over Akka.Remote train the student <c>mt distill</c> trains in one process, bit for
-/// bit; a shard output larger than Akka.Remote's frame is refused before the run, naming the layer, the bytes and the limit.
+/// bit; a shard output larger than Akka.Remote's frame is refused before the run, naming the layer, the bytes and the
+/// limit, and so is resuming a run with hint terms (the saved state does not hold their adapters).
 /// </summary>
 public sealed class NodeFeatureTests
 {
@@ -72,6 +73,22 @@ public sealed class NodeFeatureTests
             "Akka.Remote's frame of 200,000 bytes", coordinator.Output, StringComparison.Ordinal);
         Assert.Contains("feature-form = attention-map", coordinator.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dir.Path, "cluster", "summary.json")));
+    }
+
+    [Fact]
+    public async Task Coordinator_ResumeOfARunWithHintTerms_RefusedBeforeAnythingRuns()
+    {
+        using var dir = new TempDirectory();
+        var config = Write(dir, Features);
+        Directory.CreateDirectory(Path.Combine(dir.Path, "cluster", "students"));
+        File.WriteAllText(Path.Combine(dir.Path, "cluster", "students", "student.state.safetensors"), "a saved state");
+
+        using var coordinator = NodeProcess.Start("coordinator", ["--config", config, "--hostname", "127.0.0.1", "--port", "0", "--roles", "coordinator,aggregator,student",
+            "--resume", Path.Combine(dir.Path, "cluster")]);
+
+        Assert.Equal(2, await coordinator.WaitAsync(s_run));
+        Assert.Contains("the run has hint terms, and the saved state holds the student but not its hint adapters", coordinator.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.npy"));
     }
 
     private static string Write(TempDirectory dir, string features)
