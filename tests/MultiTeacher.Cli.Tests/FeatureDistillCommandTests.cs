@@ -59,6 +59,44 @@ public sealed class FeatureDistillCommandTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "out", "summary.json")));
     }
 
+    [Fact]
+    public async Task Distill_TorchScriptAndOnnxFeatureTeachers_OneAttentionTermFromBoth_FeaturesCachedBesideEach()
+    {
+        using var dir = new TempDirectory();
+        var config = WritePyTorch(dir, """
+            { teacher = cnn, layer = "3", student-layer = "3", loss = attention }
+            { teacher = cnn_features, layer = conv, student-layer = "3", loss = attention }
+            """);
+
+        var (code, _, stderr) = await MtProcess.RunAsync(["distill", "--config", config, "--out", Path.Combine(dir.Path, "out")]);
+
+        Assert.True(code == 0, stderr);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "out", "summary.json")));
+        var features = summary.RootElement.GetProperty("features");
+        Assert.Equal("attention(3)", Assert.Single(features.GetProperty("terms").EnumerateArray()).GetString());
+        // One shard of 256 rows: the TorchScript cnn's layer 3 (8, 11, 11) and the ONNX output conv (4, 13, 13), as maps.
+        Assert.Equal(256 * ((11 * 11) + (13 * 13)) * 4, features.GetProperty("feature_bytes_per_shard").GetInt64());
+        Assert.True(features.GetProperty("last_epoch_terms").GetProperty("attention(3)").GetDouble() > 0);
+        Assert.Single(Directory.GetFiles(dir.Path, "cnn.*.3.attention-p2.*.features.npy"));
+        Assert.Single(Directory.GetFiles(dir.Path, "cnn_features.*.conv.attention-p2.*.features.npy"));
+    }
+
+    [Theory]
+    [InlineData("cnn", "has no layer 'conv'; its layers are 0, 1, 2, 3, 4, 5, 6, 7, 8, 9")]
+    [InlineData("cnn_features", "has no layer '3'; its layers are conv, hidden")]
+    public async Task Distill_PyTorchFeatureTeacher_UnknownLayer_RefusedListingTheNamesThatExist(string teacher, string expected)
+    {
+        using var dir = new TempDirectory();
+        var layer = teacher == "cnn" ? "conv" : "3";
+        var config = WritePyTorch(dir, $$"""{ teacher = {{teacher}}, layer = "{{layer}}", student-layer = "3", loss = attention }""");
+
+        var (code, _, stderr) = await MtProcess.RunAsync(["distill", "--config", config, "--out", Path.Combine(dir.Path, "out")]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "out", "summary.json")));
+    }
+
     [Theory]
     [InlineData("distill-features.hocon", "attention", "attention-map")]
     [InlineData("distill-hints.hocon", "hint", "full")]
@@ -90,6 +128,27 @@ public sealed class FeatureDistillCommandTests
               epochs = 1
               features = [{{entry}}]
               {{extra}}
+            }
+            """);
+        return config;
+    }
+
+    /// <summary>A run with the TorchScript cnn (cnn.pt, traced cnn:4-8-16) and the ONNX cnn_features (logits, conv, hidden) as teachers.</summary>
+    private static string WritePyTorch(TempDirectory dir, string entries)
+    {
+        File.Copy(Repository.TeacherFixture("cnn.pt"), Path.Combine(dir.Path, "cnn.pt"));
+        File.Copy(Repository.TeacherFixture(Path.Combine("features", "cnn_features.onnx")), Path.Combine(dir.Path, "cnn_features.onnx"));
+        var config = Path.Combine(dir.Path, "run.hocon");
+        File.WriteAllText(config, $$"""
+            multiteacher.distill {
+              teachers = [cnn.pt, { path = cnn_features.onnx, output = logits }]
+              student = "cnn:8-16-32"
+              train-rows = 356
+              validation = 100
+              shard-size = 256
+              epochs = 1
+              features = [{{entries}}]
+              feature-form = attention-map
             }
             """);
         return config;

@@ -88,7 +88,7 @@ internal static class FeaturePipelineBench
         var student = Model.Create(Student, (ulong)settings.Seed);
         var teachers = new List<PipelineTeacher> { new("cnn", new ModelLogitSource(teacher, train)) };
         var plan = wire is null ? null : FeaturePlan.Create([new FeatureSpec("cnn", "3", "3", FeatureLossKind.Attention, 1f)], student,
-            teachers.Select(t => (t.Id, t.Source)).ToList(), settings, wire);
+            teachers.Select(t => (t.Id, (ILogitSource?)t.Source)).ToList(), settings, wire);
         var start = Stopwatch.GetTimestamp();
         var result = await DistillationPipeline.RunAsync(new PipelineRequest("bench", teachers, student, train, train.Labels, settings) { Features = plan },
             akka, cancellationToken).ConfigureAwait(false);

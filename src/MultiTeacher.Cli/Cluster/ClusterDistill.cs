@@ -10,7 +10,8 @@ namespace MultiTeacher.Cli.Cluster;
 /// <summary>
 /// One student distilled on the cluster: the run's actors (coordinator, aggregator, student) on this node, every
 /// teacher served by the cluster's teacher nodes, which derive the rows and teacher passes from the request they hear
-/// announced.
+/// announced. A feature run's plan is checked here before it is announced (CoordinatorFeatures), and the teacher
+/// nodes hear which features each teacher sends.
 /// </summary>
 internal static class ClusterDistill
 {
@@ -19,11 +20,13 @@ internal static class ClusterDistill
     /// teachers not loaded); the student's state goes to <paramref name="statePath"/> after every shard when given,
     /// and a state found there is resumed.
     /// </summary>
-    public static async Task<(Model Model, List<EpochAccuracy> History, PipelineResult Result)> RunAsync(ClusterNode node, DistillRequest request,
-        PreparedRun run, string runName, IRunProgress progress, CancellationToken cancellationToken, string? checkpoint = null, string? statePath = null)
+    public static async Task<(Model Model, List<EpochAccuracy> History, PipelineResult Result, FeatureSummary? Features)> RunAsync(ClusterNode node,
+        DistillRequest request, PreparedRun run, string runName, IRunProgress progress, CancellationToken cancellationToken, string? checkpoint = null,
+        string? statePath = null)
     {
         var settings = request.Settings;
         var model = Model.Create(run.Student.Text, (ulong)settings.Seed);
+        var plan = settings.Features.Count > 0 ? CoordinatorFeatures.Plan(request, run, model) : null;
         var history = new List<EpochAccuracy>();
         var announced = run.Teachers.Select(t => new AnnouncedTeacher(t.Id, File.Exists(t.Path) ? ClusterRun.Sha256(t.Path) : "")).ToList();
         var runId = $"{runName}-{Guid.NewGuid():N}"[..^24];
@@ -38,8 +41,9 @@ internal static class ClusterDistill
             StatePath = statePath,
             OnShardTrained = (done, total) => phase.Report((double)done / total, $"{done}/{total} shards"),
             OnEpoch = e => history.Add(new EpochAccuracy(e.Epoch + 1, e.ValidationAccuracy, e.TestAccuracy)),
+            Features = plan,
         };
         var result = await ClusterRun.RunAsync(node, pipeline, announced, cancellationToken, recipe: request).ConfigureAwait(false);
-        return (model, history, result);
+        return (model, history, result, plan is null ? null : FeatureStudentRuns.Summarize(plan, result));
     }
 }

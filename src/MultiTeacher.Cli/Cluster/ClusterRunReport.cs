@@ -13,7 +13,7 @@ namespace MultiTeacher.Cli.Cluster;
 internal static class ClusterRunReport
 {
     public static RunSummary Summarize(ClusterNode node, DistillRequest request, PreparedRun run, Model model, IReadOnlyList<EpochAccuracy> history,
-        PipelineResult result, string outDirectory, string checkpoint, TimeSpan elapsed)
+        PipelineResult result, string outDirectory, string checkpoint, TimeSpan elapsed, FeatureSummary? features = null)
     {
         var settings = request.Settings;
         var student = Student(model, run, history) with { File = checkpoint };
@@ -30,6 +30,7 @@ internal static class ClusterRunReport
             Threads = TorchRuntime.Threads,
             ElapsedSeconds = Math.Round(elapsed.TotalSeconds, 1),
             Cluster = Traffic(node, run, settings.Epochs, result),
+            Features = features,
         };
     }
 
@@ -52,12 +53,15 @@ internal static class ClusterRunReport
         };
     }
 
-    /// <summary>The run's traffic as this node saw it: teacher outputs received (each crossed the wire once), their bytes, work handed out again.</summary>
+    /// <summary>
+    /// The run's traffic as this node saw it: teacher outputs received (each crossed the wire once), their bytes (logits
+    /// and the feature values of the outputs kept), work handed out again.
+    /// </summary>
     public static ClusterSummary Traffic(ClusterNode node, PreparedRun run, int epochs, PipelineResult result)
     {
         var teachers = run.Teachers.Count;
         var outputs = (long)result.Shards.Aggregated * teachers;
-        var bytes = (long)run.Train.Count * epochs * run.Train.Classes * sizeof(float) * teachers;
+        var bytes = ((long)run.Train.Count * epochs * run.Train.Classes * sizeof(float) * teachers) + result.Aggregator.FeatureBytes;
         var counters = new Dictionary<string, double>
         {
             ["replicas_at_end"] = result.Coordinator?.Replicas ?? 0,

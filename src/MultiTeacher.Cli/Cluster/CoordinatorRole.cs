@@ -12,7 +12,8 @@ namespace MultiTeacher.Cli.Cluster;
 /// The coordinator role of a node: runs the distillation of <c>multiteacher.distill</c> with the run's actors
 /// (coordinator, aggregator, student) on this node and every teacher served by the cluster's teacher nodes, shows
 /// progress, and writes the student, summary.json and report.html in the run folder. The student's state is saved
-/// after every trained shard, so a run whose node died goes on with <c>--resume DIR</c>.
+/// after every trained shard, so a run whose node died goes on with <c>--resume DIR</c> (not a run with hint terms: the
+/// state does not hold their adapters).
 /// </summary>
 internal static class CoordinatorRole
 {
@@ -28,6 +29,12 @@ internal static class CoordinatorRole
     {
         var outDirectory = options.OutDirectory;
         var state = StatePath(outDirectory);
+        if (options.Resume && request.Settings.Features.Any(f => f.Loss == Core.Losses.Features.FeatureLossKind.Hint))
+        {
+            throw new CliUsageException($"--resume {outDirectory}: the run has hint terms, and the saved state holds the student but not its hint adapters " +
+                "(trained beside it by their own Adam): resuming would restart them. Run it again from the start into another folder");
+        }
+
         if (options.Resume && !File.Exists(state))
         {
             throw new CliUsageException($"--resume {outDirectory}: no saved student state ({state}); the run finished, or never trained a shard");
@@ -42,10 +49,10 @@ internal static class CoordinatorRole
         var checkpoint = Path.Combine(outDirectory, "students", "student.safetensors");
         var clock = Stopwatch.StartNew();
         var settings = request.Settings;
-        var (model, history, result) = await Terminal.RunProgress.RunAsync(progress => ClusterDistill.RunAsync(node, request, run,
+        var (model, history, result, features) = await Terminal.RunProgress.RunAsync(progress => ClusterDistill.RunAsync(node, request, run,
             Path.GetFileName(Path.GetFullPath(outDirectory)), watch(progress), cancellationToken, checkpoint, state)).ConfigureAwait(false);
 
-        var summary = ClusterRunReport.Summarize(node, request, run, model, history, result, outDirectory, checkpoint, clock.Elapsed);
+        var summary = ClusterRunReport.Summarize(node, request, run, model, history, result, outDirectory, checkpoint, clock.Elapsed, features);
         ModelCheckpoint.Save(model, checkpoint, new Dictionary<string, string>
         {
             ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),

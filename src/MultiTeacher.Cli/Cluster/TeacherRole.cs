@@ -4,6 +4,7 @@ using MultiTeacher.Cluster;
 using MultiTeacher.Cluster.Runs;
 using MultiTeacher.Core.Teachers;
 using MultiTeacher.Distillation.Experiments;
+using MultiTeacher.Distillation.Features;
 using MultiTeacher.Distillation.Teachers;
 
 namespace MultiTeacher.Cli.Cluster;
@@ -14,13 +15,15 @@ namespace MultiTeacher.Cli.Cluster;
 /// without one), computes or loads the cached teacher passes of the teachers it serves, and offers them to the run.
 /// Preparations are kept per recipe, so the next run over the same data and teachers starts at once. With
 /// <c>live</c>, teacher files are not given a cached pass: their networks run on every shard as it is asked for
-/// (teacher logits files are still served from the file).
+/// (teacher logits files are still served from the file). A teacher whose features the run asks for serves them from
+/// the feature cache beside its file (live: from its network, shard by shard).
 /// </summary>
 internal sealed class TeacherRole(DistillRequest ownRequest, IReadOnlyList<string> served, string? dataDirectory, bool live, CancellationToken cancellationToken)
 {
     private readonly SemaphoreSlim _one = new(1, 1);
     private readonly Dictionary<string, PreparedRun> _prepared = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<ServedTeacher>> _live = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Key, string Teacher), IFeatureSource> _featureNetworks = [];
 
     /// <summary>Starts the node's <see cref="TeacherHost"/> with <paramref name="replicas"/> replicas per served teacher.</summary>
     public void Start(ClusterNode node, int replicas) =>
@@ -43,7 +46,7 @@ internal sealed class TeacherRole(DistillRequest ownRequest, IReadOnlyList<strin
             }
 
             var teachers = prepared.Teachers.Where(t => t.Train is not null)
-                .Select(t => new ServedTeacher(t.Id, t.Path, ClusterRun.Sha256(t.Path), new CachedLogitSource(t.Train!)))
+                .Select(t => new ServedTeacher(t.Id, t.Path, ClusterRun.Sha256(t.Path), Source(key, recipe, prepared, t, run)))
                 .Concat(live ? LiveTeachers(key, recipe, prepared, ids) : [])
                 .ToList();
             Console.Error.WriteLine(teachers.Count == 0
@@ -56,6 +59,31 @@ internal sealed class TeacherRole(DistillRequest ownRequest, IReadOnlyList<strin
             _one.Release();
         }
     }, cancellationToken);
+
+    /// <summary>
+    /// The cached pass of <paramref name="teacher"/>: its logits, and when the run asks for its features, those too,
+    /// read from (or computed once into) the feature cache beside its file, as <c>mt distill</c> does. The network
+    /// that computes them is loaded once per preparation.
+    /// </summary>
+    private ILogitSource Source(string key, DistillRequest recipe, PreparedRun prepared, PreparedTeacher teacher, RunAnnouncement run)
+    {
+        var requests = run.Teachers.FirstOrDefault(t => t.Id == teacher.Id)?.FeatureRequests ?? [];
+        if (requests.Count == 0)
+        {
+            return new CachedLogitSource(teacher.Train!);
+        }
+
+        if (!_featureNetworks.TryGetValue((key, teacher.Id), out var network))
+        {
+            network = FeatureTeacherLoader.Load(teacher.Id, teacher.Path, prepared.Train, recipe.TeacherOptions.GetValueOrDefault(teacher.Path));
+            _featureNetworks[(key, teacher.Id)] = network;
+        }
+
+        Console.Error.WriteLine($"mt node: run {run.RunId}: features of teacher {teacher.Id}: {string.Join(", ", requests.Select(r => r.AttentionMap ? $"{r.Layer} (attention map)" : r.Layer))}");
+        var source = new CachedFeatureSource(teacher.Path, network, prepared.Train, teacher.Train!);
+        source.Prepare(requests);
+        return source;
+    }
 
     /// <summary>
     /// The recipe's teacher files among <paramref name="ids"/>, each loaded once per preparation and run on the shards'

@@ -54,7 +54,7 @@ internal static class ClusterCommand
                     distill: async (request, phaseProgress, cancellationToken) =>
                     {
                         var run = PreparedRun.Create(request, dataDirectory, phaseProgress, cancellationToken, _ => false);
-                        var (model, history, result) = await ClusterDistill.RunAsync(node, request, run, "demo", phaseProgress, cancellationToken)
+                        var (model, history, result, _) = await ClusterDistill.RunAsync(node, request, run, "demo", phaseProgress, cancellationToken)
                             .ConfigureAwait(false);
                         return new DistilledStudent(model, ClusterRunReport.Student(model, run, history), result.Shards,
                             ClusterRunReport.Traffic(node, run, request.Settings.Epochs, result));

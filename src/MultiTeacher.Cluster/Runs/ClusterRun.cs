@@ -16,7 +16,9 @@ public static class ClusterRun
     /// Runs <paramref name="request"/> on <paramref name="node"/> with <paramref name="teachers"/> served from the
     /// cluster (combined after the request's local teachers, in this order). The run begins once each of them has a
     /// replica, and the announcement stops when the run ends. <paramref name="recipe"/>, when given, travels with the
-    /// announcement so that teacher nodes derive the run's rows and teachers from it.
+    /// announcement so that teacher nodes derive the run's rows and teachers from it. A feature run
+    /// (<see cref="PipelineRequest.Features"/>) announces the features each teacher sends, and is refused before it
+    /// starts when a teacher's shard output exceeds Akka.Remote's frame (<see cref="FeatureFrameCheck"/>).
     /// </summary>
     public static async Task<PipelineResult> RunAsync(ClusterNode node, PipelineRequest request, IReadOnlyList<AnnouncedTeacher> teachers,
         CancellationToken cancellationToken = default, Distillation.Experiments.DistillRequest? recipe = null)
@@ -30,7 +32,15 @@ public static class ClusterRun
         }
 
         var planner = new Core.Data.ShardPlanner(request.Train.Name, request.Train.Count, request.Settings.Seed, request.Settings.ShardSize);
-        var draft = new RunAnnouncementDraft(request.RunId, teachers, planner, request.Settings.ReplicaInFlight, recipe);
+        if (request.Features is { } plan)
+        {
+            // Teacher nodes hear which features each teacher sends; a shard output larger than a frame is refused now.
+            FeatureFrameCheck.Check(plan, teachers.Select(t => t.Id), Math.Min(request.Settings.ShardSize, request.Train.Count), request.Student.Classes,
+                node.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", 128000) ?? 128000);
+            teachers = [.. teachers.Select(t => t with { Features = [.. plan.RequestsFor(t.Id)] })];
+        }
+
+        var draft = new RunAnnouncementDraft(request.RunId, teachers, planner, request.Settings.ReplicaInFlight, recipe, request.Features?.Wire.Float16 ?? false);
         var mediator = DistributedPubSub.Get(node.System).Mediator;
         IActorRef? registrar = null;
         var clustered = request with

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using MultiTeacher.Core.Teachers;
 using MultiTeacher.Distillation.Experiments;
 
 namespace MultiTeacher.Cluster.Runs;
@@ -24,8 +25,19 @@ namespace MultiTeacher.Cluster.Runs;
 /// What a teacher node needs to derive the run's rows and teachers itself (teacher files, data, split and seed), or
 /// null when the nodes were started with the run's configuration.
 /// </param>
+/// <param name="FeatureFloat16">Whether the teachers send their features (<see cref="AnnouncedTeacher.Features"/>) as float16.</param>
 public sealed record RunAnnouncement(string RunId, IActorRef Registrar, IActorRef Aggregator, AnnouncedTeacher[] Teachers, string Dataset, int Rows,
-    long Seed, int ShardSize, int ReplicaInFlight, DistillRequest? Recipe = null);
+    long Seed, int ShardSize, int ReplicaInFlight, DistillRequest? Recipe = null, bool FeatureFloat16 = false);
 
-/// <summary>A teacher of an announced run: its id and the SHA-256 (lower-case hex) of its file, or "" when the coordinator has no copy to hash.</summary>
-public sealed record AnnouncedTeacher(string Id, string Sha256);
+/// <summary>A teacher of an announced run.</summary>
+/// <param name="Id">The teacher's id.</param>
+/// <param name="Sha256">The SHA-256 (lower-case hex) of its file, or "" when the coordinator has no copy to hash.</param>
+/// <param name="Features">
+/// The features its replicas send with every shard's logits (feature distillation), or null for logits only; a node
+/// whose copy of the teacher serves no features does not serve it to the run.
+/// </param>
+public sealed record AnnouncedTeacher(string Id, string Sha256, FeatureRequest[]? Features = null)
+{
+    /// <summary>The features asked of the teacher; empty for logits only.</summary>
+    public IReadOnlyList<FeatureRequest> FeatureRequests => Features ?? [];
+}

@@ -10,10 +10,11 @@ namespace MultiTeacher.Cluster.Runs;
 /// <param name="Planner">Its shard plan.</param>
 /// <param name="ReplicaInFlight">Shard requests a replica holds at once, at most.</param>
 /// <param name="Recipe">What teacher nodes derive the run's rows and teachers from, or null.</param>
+/// <param name="FeatureFloat16">Whether teachers send their features as float16.</param>
 public sealed record RunAnnouncementDraft(string RunId, IReadOnlyList<AnnouncedTeacher> Teachers, ShardPlanner Planner, int ReplicaInFlight,
-    DistillRequest? Recipe = null)
+    DistillRequest? Recipe = null, bool FeatureFloat16 = false)
 {
     /// <summary>The announcement with the run's registrar and aggregator.</summary>
     public RunAnnouncement For(IActorRef registrar, IActorRef aggregator) =>
-        new(RunId, registrar, aggregator, [.. Teachers], Planner.Dataset, Planner.Count, Planner.Seed, Planner.ShardSize, ReplicaInFlight, Recipe);
+        new(RunId, registrar, aggregator, [.. Teachers], Planner.Dataset, Planner.Count, Planner.Seed, Planner.ShardSize, ReplicaInFlight, Recipe, FeatureFloat16);
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using MultiTeacher.Core.Data;
+using MultiTeacher.Distillation.Features;
 using MultiTeacher.Distillation.Pipeline;
 
 namespace MultiTeacher.Cluster.Runs;
@@ -13,7 +14,8 @@ namespace MultiTeacher.Cluster.Runs;
 /// <c>replicas</c> <see cref="TeacherActor"/>s per teacher of the run it serves, which register with the run's
 /// registrar and pull their work. A run it cannot serve is logged once, with the reason; a teacher whose local file
 /// differs from the run's (SHA-256) is refused, logged here and reported to the run's registrar
-/// (<see cref="TeacherRefused"/>). When the run's registrar stops (the run ended, or its node is gone) the run's
+/// (<see cref="TeacherRefused"/>). A teacher whose features the run asks for (<see cref="AnnouncedTeacher.Features"/>) is
+/// served by replicas that send them with every shard, if this node's source of it serves features. When the run's registrar stops (the run ended, or its node is gone) the run's
 /// replicas are stopped.
 /// </summary>
 public sealed class TeacherHost : ReceiveActor
@@ -96,9 +98,19 @@ public sealed class TeacherHost : ReceiveActor
                 continue;
             }
 
+            var features = announced.FeatureRequests;
+            if (features.Count > 0 && teacher.Source is not IFeatureSource)
+            {
+                _log.Error("{0}", $"run {run.RunId}: teacher '{teacher.Id}' ({teacher.File}) is not served here: the run asks for its features " +
+                    $"{string.Join(", ", features.Select(f => f.Layer))}, and this node's source of it serves logits only");
+                continue;
+            }
+
             for (var r = 0; r < _replicas; r++)
             {
-                started.Add(Context.ActorOf(TeacherActor.Props(teacher.Id, teacher.Source, served.Planner, run.Aggregator, run.Registrar, run.ReplicaInFlight)));
+                started.Add(Context.ActorOf(features.Count > 0
+                    ? TeacherActor.Props(teacher.Id, teacher.Source, served.Planner, run.Aggregator, run.Registrar, run.ReplicaInFlight, features, run.FeatureFloat16)
+                    : TeacherActor.Props(teacher.Id, teacher.Source, served.Planner, run.Aggregator, run.Registrar, run.ReplicaInFlight)));
             }
         }
 

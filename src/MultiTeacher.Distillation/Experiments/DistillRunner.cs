@@ -38,7 +38,7 @@ public static class DistillRunner
         if (request.Settings.Features.Count > 0)
         {
             (model, summary, pipeline, features) = await FeatureStudentRuns.DistilledAsync(run.Student.Text, request.Settings.Seed, run.Train, run.Labels,
-                teachers, request.Settings, run.Validation, run.Test, progress, akka, cancellationToken, checkpoint).ConfigureAwait(false);
+                teachers, request.Settings, run.Validation, run.Test, progress, akka, cancellationToken, checkpoint, request.TeacherOptions).ConfigureAwait(false);
         }
         else
         {

@@ -1,5 +1,4 @@
 using Akka.Configuration;
-using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Distillation.Features;
@@ -12,15 +11,19 @@ namespace MultiTeacher.Distillation.Experiments;
 /// <summary>
 /// A student distilled with feature terms through the actor pipeline: the teachers the features name serve their
 /// cached logits and their features from cached passes keyed by layer (<see cref="TeacherFeatureCache"/>, computed
-/// once by the network loaded from the safetensors file); the other teachers serve their cached logits. The plan is
-/// checked before anything trains.
+/// once by the network loaded from the teacher file: safetensors, TorchScript or ONNX, see <see cref="FeatureTeacherLoader"/>);
+/// the other teachers serve their cached logits. The plan is checked before anything trains.
 /// </summary>
 public static class FeatureStudentRuns
 {
-    /// <summary>Distils the student of <paramref name="arch"/> as <see cref="StudentRuns.DistilledAsync"/> does, plus the settings' feature terms.</summary>
+    /// <summary>
+    /// Distils the student of <paramref name="arch"/> as <see cref="StudentRuns.DistilledAsync"/> does, plus the settings' feature terms;
+    /// <paramref name="teacherOptions"/> are the teachers' settings by file path (ONNX output names, input layouts).
+    /// </summary>
     public static async Task<(Model Model, StudentSummary Summary, PipelineResult Pipeline, FeatureSummary Features)> DistilledAsync(string arch, long seed, Dataset train,
         int[] labels, IReadOnlyList<PreparedTeacher> teachers, DistillationSettings settings, Dataset validation, Dataset test,
-        IRunProgress progress, Config akka, CancellationToken cancellationToken, string? checkpointPath = null)
+        IRunProgress progress, Config akka, CancellationToken cancellationToken, string? checkpointPath = null,
+        IReadOnlyDictionary<string, Core.Teachers.TeacherOptions>? teacherOptions = null)
     {
         ArgumentNullException.ThrowIfNull(teachers);
         ArgumentNullException.ThrowIfNull(settings);
@@ -31,13 +34,13 @@ public static class FeatureStudentRuns
         {
             var table = teacher.Train ?? throw new ArgumentException($"teacher {teacher.Id} has no cached logits");
             ILogitSource source = named.Contains(teacher.Id)
-                ? new CachedFeatureSource(teacher.Path, new ModelLogitSource(LoadNetwork(teacher), train), train, table)
+                ? FeatureTeacherLoader.Cached(teacher.Id, teacher.Path, table, train, teacherOptions?.GetValueOrDefault(teacher.Path))
                 : new CachedLogitSource(table);
             sources.Add(new PipelineTeacher(teacher.Id, source));
         }
 
         var model = Model.Create(arch, (ulong)seed);
-        var plan = FeaturePlan.Create(settings.Features, model, sources.Select(s => (s.Id, s.Source)).ToList(), settings, settings.FeatureWire);
+        var plan = FeaturePlan.Create(settings.Features, model, sources.Select(s => (s.Id, (ILogitSource?)s.Source)).ToList(), settings, settings.FeatureWire);
         foreach (var source in sources)
         {
             if (source.Source is CachedFeatureSource cached)
@@ -63,22 +66,18 @@ public static class FeatureStudentRuns
             result = await DistillationPipeline.RunAsync(request, akka, cancellationToken).ConfigureAwait(false);
         }
 
-        var shards = Math.Max(1, result.Aggregator.Aggregated);
-        var features = new FeatureSummary(plan.TermLabels, settings.FeatureWire.AttentionMaps, settings.FeatureWire.Float16,
-            result.Aggregator.LogitBytes / shards, result.Aggregator.FeatureBytes / shards,
-            result.Student.Epochs.Count == 0 ? new Dictionary<string, double>() : result.Student.Epochs[^1].Terms);
+        var features = Summarize(plan, result);
         return (model, StudentRuns.Summarize(model, labelled, distilled: true, history, test), result, features);
     }
 
-    private static Model LoadNetwork(PreparedTeacher teacher)
+    /// <summary>What a feature run reports: its terms, how features travelled, bytes per shard, and each term's mean over the last epoch.</summary>
+    public static FeatureSummary Summarize(FeaturePlan plan, PipelineResult result)
     {
-        try
-        {
-            return ModelCheckpoint.Load(teacher.Path).Model;
-        }
-        catch (Exception e) when (e is DataFormatException or ArchitectureException or InvalidDataException)
-        {
-            throw new ArgumentException($"teacher {teacher.Id} ({teacher.Path}): features come from our architectures' safetensors files only: {e.Message}", e);
-        }
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(result);
+        var shards = Math.Max(1, result.Aggregator.Aggregated);
+        return new FeatureSummary(plan.TermLabels, plan.Wire.AttentionMaps, plan.Wire.Float16,
+            result.Aggregator.LogitBytes / shards, result.Aggregator.FeatureBytes / shards,
+            result.Student.Epochs.Count == 0 ? new Dictionary<string, double>() : result.Student.Epochs[^1].Terms);
     }
 }

@@ -8,7 +8,7 @@ namespace MultiTeacher.Distillation.Features;
 /// <see cref="TeacherFeatureCache"/> (computed once by its network, then read from disk in later runs). The network
 /// answers layer shapes; <see cref="Prepare"/> loads the features the plan asks for before the run starts.
 /// </summary>
-public sealed class CachedFeatureSource(string teacherPath, ModelLogitSource network, Core.Data.Dataset train, LogitTable logits) : IFeatureSource
+public sealed class CachedFeatureSource(string teacherPath, IFeatureSource network, Core.Data.Dataset train, LogitTable logits) : IFeatureSource
 {
     private readonly Dictionary<FeatureRequest, TeacherOutput> _tables = [];
 

@@ -33,12 +33,13 @@ public sealed class FeaturePlan
 
     /// <summary>
     /// Checks <paramref name="specs"/> against the student and the teachers (<paramref name="teachers"/>: id and source,
-    /// in ensemble order) and makes the plan.
+    /// in ensemble order; the source only answers layer shapes, and may be null for a teacher no entry names) and makes
+    /// the plan.
     /// </summary>
     /// <exception cref="UnknownLayerException">A layer does not exist; the message lists those that do.</exception>
     /// <exception cref="ShapeMismatchException">No loss or adapter joins a pair of features; the message names both shapes.</exception>
     /// <exception cref="ArgumentException">An entry names a teacher the run does not have, or one that serves no features.</exception>
-    public static FeaturePlan Create(IReadOnlyList<FeatureSpec> specs, Model student, IReadOnlyList<(string Id, ILogitSource Source)> teachers,
+    public static FeaturePlan Create(IReadOnlyList<FeatureSpec> specs, Model student, IReadOnlyList<(string Id, ILogitSource? Source)> teachers,
         DistillationSettings settings, FeatureWire? wire = null)
     {
         ArgumentNullException.ThrowIfNull(specs);
@@ -110,6 +111,16 @@ public sealed class FeaturePlan
         return uses.GroupBy(u => u.Layer)
             .Select(layer => new FeatureRequest(layer.Key, Wire.AttentionMaps && layer.All(u => u.Kind == FeatureLossKind.Attention), layer.First().Power))
             .ToList();
+    }
+
+    /// <summary>
+    /// What teacher <paramref name="teacherId"/> sends per row: each request of <see cref="RequestsFor"/> with the shape
+    /// of one row's values on the wire (the attention map's (H, W) for a map, the layer's shape otherwise).
+    /// </summary>
+    public IReadOnlyList<(FeatureRequest Request, int[] RowShape)> WireShapesFor(string teacherId)
+    {
+        var shapes = _groups.SelectMany(g => g.Members).Where(m => m.Teacher == teacherId).GroupBy(m => m.Layer).ToDictionary(l => l.Key, l => l.First().Shape);
+        return RequestsFor(teacherId).Select(r => (r, r.AttentionMap ? shapes[r.Layer][1..] : shapes[r.Layer])).ToList();
     }
 
     /// <summary>The student's feature terms, with fresh hint adapters initialised from <paramref name="seed"/> (one generator seed per adapter).</summary>

@@ -33,7 +33,7 @@ public static class TeacherFeatureCache
     /// The features <paramref name="requests"/> names for every row of <paramref name="dataset"/>, in request order: read
     /// from the cache, or computed in one pass of <paramref name="network"/> for those missing and stored.
     /// </summary>
-    public static IReadOnlyList<TeacherOutput> GetOrCompute(string teacherPath, ModelLogitSource network, Dataset dataset, IReadOnlyList<FeatureRequest> requests)
+    public static IReadOnlyList<TeacherOutput> GetOrCompute(string teacherPath, IFeatureSource network, Dataset dataset, IReadOnlyList<FeatureRequest> requests)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(requests);

@@ -7,12 +7,23 @@ namespace MultiTeacher.Distillation.Teachers;
 /// Logits computed by a teacher of any format (TorchScript, ONNX, safetensors) on rows of a dataset, every batch
 /// checked as the probe is. Owns the network. Not thread-safe: one per actor.
 /// </summary>
-public sealed class NetworkLogitSource(ITeacherNetwork network, Dataset data) : ILogitSource, IDisposable
+public sealed partial class NetworkLogitSource : ILogitSource, IDisposable
 {
     private const int Batch = 256;
+    private readonly ITeacherNetwork _network;
+    private readonly Dataset _data;
+
+    /// <summary>Serves the logits of <paramref name="network"/> on rows of <paramref name="data"/>.</summary>
+    public NetworkLogitSource(ITeacherNetwork network, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        _network = network;
+        _data = data;
+    }
 
     /// <inheritdoc />
-    public int Classes => data.Classes;
+    public int Classes => _data.Classes;
 
     /// <inheritdoc />
     public long Version => 0;
@@ -20,18 +31,18 @@ public sealed class NetworkLogitSource(ITeacherNetwork network, Dataset data) : 
     /// <inheritdoc />
     public void Logits(ReadOnlySpan<int> rows, Span<float> destination)
     {
-        var inputs = new float[Math.Min(Batch, rows.Length) * data.Features];
+        var inputs = new float[Math.Min(Batch, rows.Length) * _data.Features];
         var labels = new int[Math.Min(Batch, rows.Length)];
         for (var first = 0; first < rows.Length; first += Batch)
         {
             var count = Math.Min(Batch, rows.Length - first);
-            data.GatherRows(rows.Slice(first, count), inputs, labels);
-            var output = network.Run(inputs.AsMemory(0, count * data.Features), count, data.SampleShape);
-            TeacherProbe.CheckOutput(network.Path, output, count, data);
+            _data.GatherRows(rows.Slice(first, count), inputs, labels);
+            var output = _network.Run(inputs.AsMemory(0, count * _data.Features), count, _data.SampleShape);
+            TeacherProbe.CheckOutput(_network.Path, output, count, _data);
             output.Values.CopyTo(destination.Slice(first * Classes, count * Classes));
         }
     }
 
     /// <inheritdoc />
-    public void Dispose() => network.Dispose();
+    public void Dispose() => _network.Dispose();
 }

@@ -42,13 +42,13 @@ public sealed class FeaturePipelineTests : ActorTestKit
 
         var reference = Model.Create(StudentArch, 9);
         var referenceTeachers = Teachers();
-        var referencePlan = FeaturePlan.Create(s_specs, reference, referenceTeachers.Select(t => (t.Id, (ILogitSource)t.Source)).ToList(), settings, wire);
+        var referencePlan = FeaturePlan.Create(s_specs, reference, referenceTeachers.Select(t => (t.Id, (ILogitSource?)t.Source)).ToList(), settings, wire);
         var epochs = new List<ShardResult>();
         ReferenceFeatureDistillation.Train(reference, s_images, labels, referenceTeachers, referencePlan, settings, (_, r) => epochs.Add(r));
 
         var student = Model.Create(StudentArch, 9);
         var teachers = Teachers();
-        var plan = FeaturePlan.Create(s_specs, student, teachers.Select(t => (t.Id, (ILogitSource)t.Source)).ToList(), settings, wire);
+        var plan = FeaturePlan.Create(s_specs, student, teachers.Select(t => (t.Id, (ILogitSource?)t.Source)).ToList(), settings, wire);
         var checkpoint = Path.Combine(Path.GetTempPath(), $"mt-features-{Guid.NewGuid():N}.safetensors");
         var request = new PipelineRequest("run", teachers.Select(t => new PipelineTeacher(t.Id, t.Source)).ToList(), student, s_images, labels, settings)
         {
