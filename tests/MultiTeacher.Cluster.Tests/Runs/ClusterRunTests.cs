@@ -52,7 +52,7 @@ public sealed class ClusterRunTests(ITestOutputHelper output) : ClusterTestKit(o
         // b's replicas stop answering with a shard in hand; b goes silent without leaving and the held shards are
         // never answered.
         Array.ForEach(onB, s => s.Hold());
-        await AwaitConditionAsync(() => Task.FromResult(onB.Sum(s => s.Held) > 0), s_run);
+        await AwaitConditionAsync(() => Task.FromResult(onB.Sum(s => s.Held) > 0), s_run, TimeSpan.FromMilliseconds(100)); // TestKit polls every tenth of the wait otherwise
         var aborted = Abort(b);
         await Task.Delay(100);
         Array.ForEach(onB, s => s.Drop());
