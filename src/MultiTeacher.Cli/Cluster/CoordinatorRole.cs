@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using MultiTeacher.Cli.Commands;
 using MultiTeacher.Cluster;
-using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Distillation.Experiments;
 using MultiTeacher.Distillation.Reports;
+using MultiTeacher.Distillation.Students;
 
 namespace MultiTeacher.Cli.Cluster;
 
@@ -53,7 +53,7 @@ internal static class CoordinatorRole
             Path.GetFileName(Path.GetFullPath(outDirectory)), watch(progress), cancellationToken, checkpoint, state)).ConfigureAwait(false);
 
         var summary = ClusterRunReport.Summarize(node, request, run, model, history, result, outDirectory, checkpoint, clock.Elapsed, features);
-        ModelCheckpoint.Save(model, checkpoint, new Dictionary<string, string>
+        var torchScript = StudentFile.Save(model, checkpoint, new Dictionary<string, string>
         {
             ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
             ["temperature"] = settings.Temperature.ToString(CultureInfo.InvariantCulture),
@@ -61,6 +61,11 @@ internal static class CoordinatorRole
             ["teachers"] = string.Join(",", run.Teachers.Select(t => t.Id)),
             ["test_accuracy"] = summary.Students["distilled"].TestAccuracy.ToString("R", CultureInfo.InvariantCulture),
         });
+        if (torchScript is not null)
+        {
+            summary = summary with { Students = new Dictionary<string, StudentSummary> { ["distilled"] = summary.Students["distilled"] with { TorchScriptFile = torchScript } } };
+        }
+
         summary.Write(Path.Combine(outDirectory, "summary.json"));
         DemoReport.Build(summary).Write(ReportPath(outDirectory));
         File.Delete(state); // the run is complete: nothing to resume

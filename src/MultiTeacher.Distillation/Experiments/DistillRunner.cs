@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Akka.Configuration;
-using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Torch;
@@ -57,17 +56,8 @@ public static class DistillRunner
             ["teachers"] = string.Join(",", teachers.Select(t => t.Id)),
             ["test_accuracy"] = summary.TestAccuracy.ToString("R", CultureInfo.InvariantCulture),
         };
-        string? torchScript = null;
-        if (model.Script is not null)
-        {
-            // A student defined in PyTorch goes back as TorchScript, and its whole state_dict as safetensors.
-            torchScript = Path.Combine(outDirectory, "students", "student.pt");
-            model.SaveScripted(torchScript, checkpoint, metadata);
-        }
-        else
-        {
-            ModelCheckpoint.Save(model, checkpoint, metadata);
-        }
+        // A student defined in PyTorch goes back as TorchScript too, and its whole state_dict as safetensors.
+        var torchScript = StudentFile.Save(model, checkpoint, metadata);
 
         var settings = request.Settings;
         var result = new RunSummary
