@@ -12,8 +12,8 @@ namespace MultiTeacher.Core.Torch;
 /// results where PyTorch 1.13 and LibTorch's own kernels are right: a convolution whose input channels are not a
 /// multiple of 16 (24, 28, …; off by ~6, and NaN at times, so it reads memory it never wrote) and an LSTM (off by
 /// ~0.5). When either check disagrees with the same op in float64 (which never goes through oneDNN), oneDNN is turned
-/// off (<c>at::globalContext().setUserEnabledMkldnn(false)</c>, PyTorch's <c>torch.backends.mkldnn.enabled = False</c>)
-/// and one line on standard error says so. <c>MT_ONEDNN=on</c> or <c>off</c> decides instead of the check.
+/// off (<c>at::globalContext().setUserEnabledMkldnn(false)</c>, PyTorch's <c>torch.backends.mkldnn.enabled = False</c>),
+/// NNPACK too, and one line on standard error says so. <c>MT_ONEDNN=on</c> or <c>off</c> decides instead of the check.
 /// </summary>
 public static class OneDnnCheck
 {
@@ -69,7 +69,7 @@ public static class OneDnnCheck
         // A convolution with 24 input channels: not a multiple of oneDNN's 16-channel blocks.
         var input = rand(2, 24, 6, 6, generator: generator); // (2, 24, 6, 6)
         var weight = randn(8, 24, 3, 3, generator: generator); // (8, 24, 3, 3)
-        var conv = Difference(nn.functional.conv2d(input, weight, padding: [1, 1]), nn.functional.conv2d(input.to(float64), weight.to(float64), padding: [1, 1]));
+        var conv = Difference(nn.functional.conv2d(input, weight, padding: [1, 1]), ExactConvolution(input, weight));
         if (!(conv <= Tolerance))
         {
             return string.Create(CultureInfo.InvariantCulture, $"a convolution with 24 input channels is off by {conv:G3}");
@@ -77,6 +77,17 @@ public static class OneDnnCheck
 
         var lstm = LstmDifference(generator);
         return lstm <= Tolerance ? null : string.Create(CultureInfo.InvariantCulture, $"an LSTM is off by {lstm:G3}");
+    }
+
+    /// <summary>
+    /// The same 3×3 convolution (padding 1) in float64 as a product of unfolded patches: no convolution op, so neither
+    /// oneDNN nor NNPACK (whose start-up prints a warning where it cannot read the CPU's caches) takes part.
+    /// </summary>
+    private static Tensor ExactConvolution(Tensor input, Tensor weight)
+    {
+        var (batch, height, width, outputs) = (input.shape[0], input.shape[2], input.shape[3], weight.shape[0]);
+        var patches = nn.functional.unfold(input.to(float64), 3, padding: 1); // (B, C·9, H·W)
+        return weight.to(float64).reshape(outputs, -1).matmul(patches).reshape(batch, outputs, height, width);
     }
 
     private static double LstmDifference(Generator generator)
@@ -107,6 +118,13 @@ public static class OneDnnCheck
 
         var context = ((delegate* unmanaged<IntPtr>)globalContext)();
         ((delegate* unmanaged<IntPtr, byte, void>)setEnabled)(context, 0);
+        // Convolutions then go to LibTorch's own kernels, which would try NNPACK first; where oneDNN failed here NNPACK
+        // could not start either ("Unsupported hardware": it needs the cache sizes) and would print that for every process.
+        if (NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out var setNnpack))
+        {
+            ((delegate* unmanaged<IntPtr, byte, void>)setNnpack)(context, 0);
+        }
+
         Enabled = false;
         return true;
     }
