@@ -82,8 +82,19 @@ internal static class PeerRole
         };
         var memberId = groupRequest.Ids[index];
         var hub = node.System.ActorOf(ClusterCheckpointHub.Props(memberId, group, DistributedPubSub.Get(node.System).Mediator), "peer-checkpoints");
-        Console.Error.WriteLine($"mt node: {name} ({memberId}, {arch}, seed {settings.Seed}, {settings.Epochs} epoch(s)) trains on its partition of {train.Count} rows; " +
-            $"checkpoints on topic {ClusterCheckpointHub.TopicOf(group)} every {settings.ExchangeEverySteps} steps");
+        try
+        {
+            await hub.Ask<GroupAssembled>(new AwaitGroup(groupRequest.Ids), NodeRunner.JoinTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new InvalidOperationException($"{name}: the group's {settings.Peers} peers did not all hear each other on the topic " +
+                $"{ClusterCheckpointHub.TopicOf(group)} within {NodeRunner.JoinTimeout.TotalSeconds:0} s (is every peer node started with --peer-group {group}?)");
+        }
+
+        var rows = PeerPartitions.Create(train.Count, settings.Peers, settings.Partitioning)[index].Length;
+        Console.Error.WriteLine($"mt node: {name} ({memberId}, {arch}, seed {settings.Seed}, {settings.Epochs} epoch(s)) trains on its {rows} of {train.Count} rows; " +
+            $"the group hears each other on topic {ClusterCheckpointHub.TopicOf(group)}; checkpoints every {settings.ExchangeEverySteps} steps");
         var report = await GroupMember.RunAsync(groupRequest, index, node.System, hub, cancellationToken).ConfigureAwait(false);
         var stats = await hub.Ask<RelayStats>(GetStats.Instance, s_statsTimeout, cancellationToken).ConfigureAwait(false);
         var elapsed = clock.Elapsed;
