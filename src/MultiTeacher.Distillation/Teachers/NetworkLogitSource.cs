@@ -5,11 +5,13 @@ namespace MultiTeacher.Distillation.Teachers;
 
 /// <summary>
 /// Logits computed by a teacher of any format (TorchScript, ONNX, safetensors) on rows of a dataset, every batch
-/// checked as the probe is. Owns the network. Not thread-safe: one per actor.
+/// checked as the probe is. Owns the network. The replicas of two overlapping runs may share it (a <c>--live</c>
+/// teacher node keeps one per recipe): a lock makes them take turns, one pass at a time.
 /// </summary>
 public sealed class NetworkLogitSource(ITeacherNetwork network, Dataset data) : ILogitSource, IDisposable
 {
     private const int Batch = 256;
+    private readonly Lock _gate = new();
 
     /// <inheritdoc />
     public int Classes => data.Classes;
@@ -19,6 +21,14 @@ public sealed class NetworkLogitSource(ITeacherNetwork network, Dataset data) : 
 
     /// <inheritdoc />
     public void Logits(ReadOnlySpan<int> rows, Span<float> destination)
+    {
+        lock (_gate)
+        {
+            Run(rows, destination);
+        }
+    }
+
+    private void Run(ReadOnlySpan<int> rows, Span<float> destination)
     {
         var inputs = new float[Math.Min(Batch, rows.Length) * data.Features];
         var labels = new int[Math.Min(Batch, rows.Length)];
