@@ -15,6 +15,7 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(ClusterCommand.Create());
+root.Subcommands.Add(CheckpointCommand.Create());
 
 // Ctrl+C and SIGTERM cancel the running command, which stops at its next safe point and writes nothing partial;
 // a second Ctrl+C ends the process at once.

@@ -56,4 +56,29 @@ public sealed class ClusterCheckpointHubTests(ITestOutputHelper output) : Cluste
         hubA.Tell(GetStats.Instance, onA.Ref);
         Assert.Equal(2, onA.ExpectMsg<RelayStats>().Published);
     }
+
+    [Fact]
+    public async Task AwaitGroup_TwoNodes_AnsweredOnlyOnceEveryMemberHearsTheOthers()
+    {
+        var a = StartNode("127.0.0.2");
+        var b = StartNode("127.0.0.3", a);
+        await AllUp(2, TimeSpan.FromSeconds(20), a, b);
+        var hubA = a.System.ActorOf(ClusterCheckpointHub.Props("p0", "g", DistributedPubSub.Get(a.System).Mediator), "hub-p0");
+        var onA = CreateTestProbe(a.System);
+        hubA.Tell(new AwaitGroup(["p0", "p1"]), onA.Ref);
+        onA.ExpectNoMsg(TimeSpan.FromSeconds(1)); // p1 is not there yet
+
+        var hubB = b.System.ActorOf(ClusterCheckpointHub.Props("p1", "g", DistributedPubSub.Get(b.System).Mediator), "hub-p1");
+        var onB = CreateTestProbe(b.System);
+        hubB.Tell(new AwaitGroup(["p0", "p1"]), onB.Ref);
+
+        Assert.Equal(["p0", "p1"], onA.ExpectMsg<GroupAssembled>(s_arrival).MemberIds);
+        Assert.Equal(["p0", "p1"], onB.ExpectMsg<GroupAssembled>(s_arrival).MemberIds);
+
+        // Once assembled, a checkpoint published by one member reaches the other.
+        hubB.Tell(new SubscribeCheckpoints(onB.Ref));
+        hubA.Tell(Checkpoint("p0", 1));
+        var arrived = onB.ExpectMsg<Checkpoint>(s_arrival);
+        Assert.Equal(("p0", 1L), (arrived.ModelId, arrived.Version));
+    }
 }

@@ -21,7 +21,8 @@ internal static class NodeRunner
         var baseDirectory = loaded.File is { } file ? Path.GetDirectoryName(Path.GetFullPath(file))! : Directory.GetCurrentDirectory();
         var request = DistillConfig.Read(loaded, baseDirectory);
         var served = options.ServesTeachers ? options.Teachers : [];
-        var node = ClusterNode.Start(settings, loaded.Config);
+        var peerRequest = options.IsPeer ? PeerRole.Request(OnlineConfig.Read(loaded, baseDirectory), options) : null;
+        var node = ClusterNode.Start(settings, peerRequest is null ? loaded.Config : PeerRole.ClusterConfig(peerRequest.Settings.Peers).WithFallback(loaded.Config));
         try
         {
             Console.Error.WriteLine($"mt node: {node.Address} [{string.Join(",", options.Roles)}] " +
@@ -33,17 +34,20 @@ internal static class NodeRunner
             catch (TimeoutException)
             {
                 throw new CliUsageException($"could not join the cluster through {string.Join(", ", settings.SeedNodes)} within {JoinTimeout.TotalSeconds:0} s: " +
-                    "is a node listening there, with the same TLS setting (akka.tcp vs akka.ssl.tcp) and system name 'multiteacher'?");
+                    "is a node listening there, with the same TLS setting (akka.tcp vs akka.ssl.tcp) and system name 'multiteacher'?" +
+                    (peerRequest is null ? "" : $" (a peer node is Up only once all {peerRequest.Settings.Peers} student nodes of its group have joined)"));
             }
 
             Console.Error.WriteLine($"mt node: {node.Address} is up");
-            if (!options.Coordinates && !options.ServesTeachers)
+            if (!options.Coordinates && !options.ServesTeachers && !options.IsPeer)
             {
                 Console.Error.WriteLine("mt node: this node has no coordinator or teacher role: it is a member of the cluster and serves nothing " +
                     "(the aggregator and student of a run live on the coordinator's node)");
             }
 
-            return await DashboardOption.RunOnNodeAsync(options.Dashboard, node.System, watch => ServeAsync(node, request, served, options, watch, cancellationToken),
+            return await DashboardOption.RunOnNodeAsync(options.Dashboard, node.System, watch => peerRequest is null
+                ? ServeAsync(node, request, served, options, watch, cancellationToken)
+                : PeerRole.RunAsync(node, peerRequest, options.DataDirectory, options, cancellationToken),
                 code => code == 0 && options.Coordinates ? CoordinatorRole.ReportPath(options.OutDirectory) : null, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -15,8 +15,9 @@ namespace MultiTeacher.Cli.Cluster;
 /// without one), computes or loads the cached teacher passes of the teachers it serves, and offers them to the run.
 /// Preparations are kept per recipe, so the next run over the same data and teachers starts at once. With
 /// <c>live</c>, teacher files are not given a cached pass: their networks run on every shard as it is asked for
-/// (teacher logits files are still served from the file). A teacher whose features the run asks for serves them from
-/// the feature cache beside its file (live: from its network, shard by shard).
+/// (teacher logits files are still served from the file), and a safetensors teacher's weights can be hot-swapped by a
+/// checkpoint broadcast on <see cref="TeacherCheckpoints.Topic"/> (<c>mt checkpoint publish</c>). A teacher whose
+/// features the run asks for serves them from the feature cache beside its file (live: from its network, shard by shard).
 /// </summary>
 internal sealed class TeacherRole(DistillRequest ownRequest, IReadOnlyList<string> served, string? dataDirectory, bool live, CancellationToken cancellationToken)
 {
@@ -94,13 +95,22 @@ internal sealed class TeacherRole(DistillRequest ownRequest, IReadOnlyList<strin
         if (!_live.TryGetValue(key, out var teachers))
         {
             teachers = recipe.Teachers.Where(p => ids.Contains(PreparedTeacher.IdOf(p)))
-                .Select(p => new ServedTeacher(PreparedTeacher.IdOf(p), p, ClusterRun.Sha256(p),
-                    new NetworkLogitSource(TeacherLoader.Load(p, recipe.TeacherOptions.GetValueOrDefault(p)), prepared.Train)))
+                .Select(p => new ServedTeacher(PreparedTeacher.IdOf(p), p, ClusterRun.Sha256(p), LiveSource(p, recipe, prepared)))
                 .ToList();
             _live[key] = teachers;
         }
 
         return teachers;
+    }
+
+    /// <summary>
+    /// A teacher file run live: a safetensors teacher as a model whose weights a broadcast checkpoint can replace
+    /// (<see cref="ModelLogitSource"/>, hot swap); TorchScript and ONNX networks as they are.
+    /// </summary>
+    private static ILogitSource LiveSource(string path, DistillRequest recipe, PreparedRun prepared)
+    {
+        var network = TeacherLoader.Load(path, recipe.TeacherOptions.GetValueOrDefault(path));
+        return network is CheckpointTeacher checkpoint ? new ModelLogitSource(checkpoint.Model, prepared.Train) : new NetworkLogitSource(network, prepared.Train);
     }
 
     /// <summary>What decides the rows and teacher passes of a run: the same key, the same preparation.</summary>

@@ -36,17 +36,28 @@ internal static class NodeCommand
             Description = "Teacher role: run the teacher networks on every shard as it is asked for, instead of a cached teacher pass computed first " +
                 "(one replica per teacher: a network serves one shard at a time).",
         };
-        var command = new Command("node", "Run one node of a cluster: the coordinator runs multiteacher.distill across the cluster; teacher nodes serve its teachers.")
+        var peerGroup = new Option<string?>("--peer-group")
         {
-            roles, teachers, replicas, hostname, port, seeds, config, set, output, resume, data, threads, live, dashboard,
+            Description = "Student role: be a codistillation peer of this group (multiteacher.online settings; checkpoints on the topic checkpoints-NAME); " +
+                "needs --peer. Writes peer-K.safetensors and summary.json in --out.",
+        };
+        var peer = new Option<int?>("--peer") { Description = "With --peer-group: this node's peer index K (0..peers-1), the same peer as mt online's peer-K." };
+        var peerCount = new Option<int?>("--peers") { Description = "With --peer-group: the group's number of peers (default: multiteacher.online.peers)." };
+        var seed = new Option<long?>("--seed") { Description = "With --peer-group: the group's seed (default: the first of multiteacher.online.seeds)." };
+        var command = new Command("node", "Run one node of a cluster: the coordinator runs multiteacher.distill across the cluster; teacher nodes serve its teachers; " +
+            "student nodes with --peer-group codistil with each other.")
+        {
+            roles, teachers, replicas, hostname, port, seeds, config, set, output, resume, data, threads, live, dashboard, peerGroup, peer, peerCount, seed,
         };
         command.SetAction((parse, token) => CommandRunner.RunAsync(async _ =>
         {
             var loaded = CliConfiguration.Load(parse.GetValue(config), parse.GetValue(set));
             CommonOptions.ApplyThreads(parse.GetValue(threads), loaded);
             var settings = ClusterNodeSettings.From(loaded);
+            var group = parse.GetValue(peerGroup);
             var chosenRoles = NodeOptions.CheckRoles(parse.GetValue(roles) is { } r ? NodeOptions.List(r)
-                : settings.Roles.Count > 0 ? settings.Roles : NodeOptions.KnownRoles);
+                : group is not null ? ["student"] : settings.Roles.Count > 0 ? settings.Roles : NodeOptions.KnownRoles);
+            NodeOptions.CheckPeerOptions(group, chosenRoles, parse.GetValue(peer), parse.GetValue(peerCount), parse.GetValue(seed), parse.GetValue(resume));
             settings = settings with
             {
                 Hostname = parse.GetValue(hostname) ?? settings.Hostname,
@@ -77,7 +88,7 @@ internal static class NodeCommand
 
             var options = new NodeOptions(chosenRoles, NodeOptions.List(parse.GetValue(teachers)), parse.GetValue(replicas),
                 resumeDirectory ?? parse.GetValue(output) ?? RunFolder.New(RepositoryRoot.Find()), resumeDirectory is not null, parse.GetValue(data),
-                parse.GetValue(live), parse.GetValue(dashboard));
+                parse.GetValue(live), parse.GetValue(dashboard), group, parse.GetValue(peer), parse.GetValue(peerCount), parse.GetValue(seed));
             return await NodeRunner.RunAsync(loaded, settings, options, token).ConfigureAwait(false);
         }, token));
         return command;

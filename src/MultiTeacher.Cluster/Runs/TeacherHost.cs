@@ -4,6 +4,7 @@ using Akka.Event;
 using MultiTeacher.Core.Data;
 using MultiTeacher.Distillation.Features;
 using MultiTeacher.Distillation.Pipeline;
+using MultiTeacher.Distillation.Teachers;
 
 namespace MultiTeacher.Cluster.Runs;
 
@@ -15,15 +16,21 @@ namespace MultiTeacher.Cluster.Runs;
 /// registrar and pull their work. A run it cannot serve is logged once, with the reason; a teacher whose local file
 /// differs from the run's (SHA-256) is refused, logged here and reported to the run's registrar
 /// (<see cref="TeacherRefused"/>). A teacher whose features the run asks for (<see cref="AnnouncedTeacher.Features"/>) is
-/// served by replicas that send them with every shard, if this node's source of it serves features. When the run's registrar stops (the run ended, or its node is gone) the run's
-/// replicas are stopped.
+/// served by replicas that send them with every shard, if this node's source of it serves features. When the run's
+/// registrar stops (the run ended, or its node is gone) the run's replicas are stopped. Teacher checkpoints published
+/// on <see cref="TeacherCheckpoints.Topic"/> are decided by a <see cref="TeacherSwapGate"/> (newer and of the same
+/// shape: swapped; older or equal: ignored; another shape, or a cached teacher pass: refused, logged as an error naming
+/// the teacher and both shapes), answered to the publisher, and a swap goes to the teacher's replicas, which change
+/// weights between two shards; a source no replica runs now is swapped here, and replicas started later are handed the
+/// newest accepted checkpoint first.
 /// </summary>
 public sealed class TeacherHost : ReceiveActor
 {
     private readonly TeacherPreparer _prepare;
     private readonly int _replicas;
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly Dictionary<IActorRef, List<IActorRef>> _runs = [];
+    private readonly Dictionary<IActorRef, List<Replica>> _runs = [];
+    private readonly TeacherSwapGate _gate = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly string _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
 
@@ -34,7 +41,9 @@ public sealed class TeacherHost : ReceiveActor
         _prepare = prepare;
         _replicas = replicas;
         mediator.Tell(new Subscribe(RunRegistrar.Topic, Self));
-        Receive<SubscribeAck>(_ => _log.Info("{0}", "listening for announced runs"));
+        mediator.Tell(new Subscribe(TeacherCheckpoints.Topic, Self));
+        Receive<SubscribeAck>(ack => _log.Info("{0}", ack.Subscribe.Topic == RunRegistrar.Topic ? "listening for announced runs" : "listening for teacher checkpoints"));
+        Receive<Checkpoint>(Swap);
         Receive<RunAnnouncement>(Prepare);
         Receive<Prepared>(p => Serve(p.Run, p.Served));
         Receive<PreparationFailed>(f => _log.Error("{0}", $"run {f.Run.RunId} is not served here: {f.Reason}"));
@@ -81,7 +90,7 @@ public sealed class TeacherHost : ReceiveActor
             return;
         }
 
-        var started = new List<IActorRef>();
+        var started = new List<Replica>();
         foreach (var announced in run.Teachers)
         {
             var teacher = served.Teachers.FirstOrDefault(t => t.Id == announced.Id);
@@ -106,11 +115,18 @@ public sealed class TeacherHost : ReceiveActor
                 continue;
             }
 
+            _gate.Add(teacher.Id, teacher.Source);
             for (var r = 0; r < _replicas; r++)
             {
-                started.Add(Context.ActorOf(features.Count > 0
+                var replica = Context.ActorOf(features.Count > 0
                     ? TeacherActor.Props(teacher.Id, teacher.Source, served.Planner, run.Aggregator, run.Registrar, run.ReplicaInFlight, features, run.FeatureFloat16)
-                    : TeacherActor.Props(teacher.Id, teacher.Source, served.Planner, run.Aggregator, run.Registrar, run.ReplicaInFlight)));
+                    : TeacherActor.Props(teacher.Id, teacher.Source, served.Planner, run.Aggregator, run.Registrar, run.ReplicaInFlight));
+                if (_gate.Accepted(teacher.Id) is { } newest)
+                {
+                    replica.Tell(newest); // before its first shard: the replica's mailbox holds it ahead of any shard request
+                }
+
+                started.Add(new Replica(teacher.Id, teacher.Source, replica));
             }
         }
 
@@ -136,9 +152,47 @@ public sealed class TeacherHost : ReceiveActor
         if (_runs.Remove(terminated.ActorRef, out var replicas))
         {
             _log.Info("{0}", $"a run ended (its registrar {terminated.ActorRef.Path} stopped): stopping its {replicas.Count} replica(s)");
-            replicas.ForEach(Context.Stop);
+            replicas.ForEach(r => Context.Stop(r.Actor));
         }
     }
+
+    private void Swap(Checkpoint checkpoint)
+    {
+        if (_gate.Decide(checkpoint, _node) is not { } answer)
+        {
+            return;
+        }
+
+        if (answer.Outcome == SwapOutcome.Refused)
+        {
+            _log.Error("{0}", answer.Text);
+        }
+        else
+        {
+            _log.Info("{0}", answer.Text);
+        }
+
+        if (answer.Outcome == SwapOutcome.Swapped)
+        {
+            foreach (var source in _gate.SourcesOf(checkpoint.ModelId).OfType<ModelLogitSource>())
+            {
+                var replicas = _runs.Values.SelectMany(r => r).Where(r => r.Source == source).ToList();
+                if (replicas.Count == 0)
+                {
+                    source.Swap(checkpoint.Weights, checkpoint.Version); // no replica runs it now
+                }
+
+                replicas.ForEach(r => r.Actor.Tell(checkpoint));
+            }
+        }
+
+        if (!Sender.IsNobody() && !Sender.Equals(Context.System.DeadLetters))
+        {
+            Sender.Tell(answer);
+        }
+    }
+
+    private sealed record Replica(string TeacherId, ILogitSource Source, IActorRef Actor);
 
     // To itself only: the teachers' logit sources live in this process and are not meant for a serializer.
     private sealed record Prepared(RunAnnouncement Run, ServedRun Served) : INoSerializationVerificationNeeded;

@@ -209,6 +209,7 @@ public sealed class EnsembleAggregator : ReceiveActor, IWithTimers
         {
             Features = present.SelectMany(t => shard.Outputs[t].Features).ToArray(),
         }, Self);
+        Context.System.EventStream.Publish(new ShardAggregated(_runId, sequence, shard.Shard.Id, present.ToDictionary(t => t, t => shard.Outputs[t].ModelVersion)));
         PublishProgress();
     }
 

@@ -29,6 +29,13 @@ public sealed record CoordinatorProgress(string RunId, int Planned, int Trained,
 /// <param name="Rows">Rows of the shard.</param>
 public sealed record ReplicaShardServed(string RunId, string TeacherId, string Replica, int Rows);
 
+/// <summary>Aggregator: a shard's soft targets went to the student, averaged from these teachers' outputs.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Sequence">The shard's place in the run.</param>
+/// <param name="ShardId">The shard.</param>
+/// <param name="TeacherVersions">The model version of each teacher used (one output per teacher: a shard never mixes versions).</param>
+public sealed record ShardAggregated(string RunId, int Sequence, string ShardId, IReadOnlyDictionary<string, long> TeacherVersions);
+
 /// <summary>Aggregator: its counters after a shard closed or an output was dropped.</summary>
 public sealed record AggregatorProgress(string RunId, int Aggregated, int DuplicatesDropped, int LateDropped, int ClosedIncomplete, int RejectedOutputs);
 

@@ -79,19 +79,18 @@ public sealed class TeacherActor : ReceiveActor
     {
         var rows = _planner.ForEpoch(request.Shard.Epoch).RowsOf(request.Shard);
         var logits = new float[rows.Length * _source.Classes];
-        IReadOnlyList<FeatureBlock> blocks = [];
-        if (_features.Count > 0)
+        IReadOnlyList<FeatureBlock> blocks;
+        long version;
+        do
         {
-            var features = ((IFeatureSource)_source).LogitsAndFeatures(rows, logits, _features);
-            blocks = _features.Select((f, i) => FeatureBlock.Create(_teacherId, f.Layer, f.AttentionMap,
-                Array.ConvertAll(features[i].Shape, d => (int)d), features[i].Values, _float16)).ToArray();
+            // A source shared with another run's replica can be swapped by that replica between reading the version
+            // and the pass: then the pass is done again, so an output never carries a version its logits are not of.
+            version = _source.Version;
+            blocks = Compute(rows, logits);
         }
-        else
-        {
-            _source.Logits(rows, logits);
-        }
+        while (version != _source.Version);
 
-        _aggregator.Tell(new TeacherOutput(request.RunId, request.Shard, request.Sequence, _teacherId, _source.Version, logits, rows.Length, _source.Classes)
+        _aggregator.Tell(new TeacherOutput(request.RunId, request.Shard, request.Sequence, _teacherId, version, logits, rows.Length, _source.Classes)
         {
             Features = blocks,
         }, Self);
@@ -99,6 +98,19 @@ public sealed class TeacherActor : ReceiveActor
         {
             Sender.Tell(new ShardServed(request.RunId, request.Sequence, _teacherId, Self), Self);
         }
+    }
+
+    private IReadOnlyList<FeatureBlock> Compute(ReadOnlySpan<int> rows, float[] logits)
+    {
+        if (_features.Count == 0)
+        {
+            _source.Logits(rows, logits);
+            return [];
+        }
+
+        var features = ((IFeatureSource)_source).LogitsAndFeatures(rows, logits, _features);
+        return _features.Select((f, i) => FeatureBlock.Create(_teacherId, f.Layer, f.AttentionMap,
+            Array.ConvertAll(features[i].Shape, d => (int)d), features[i].Values, _float16)).ToArray();
     }
 
     private void Swap(Checkpoint checkpoint)

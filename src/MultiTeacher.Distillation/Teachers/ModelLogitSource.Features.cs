@@ -17,6 +17,14 @@ public sealed partial class ModelLogitSource : IFeatureSource
     /// <inheritdoc />
     public IReadOnlyList<TeacherOutput> LogitsAndFeatures(ReadOnlySpan<int> rows, Span<float> logits, IReadOnlyList<FeatureRequest> requests)
     {
+        lock (_gate)
+        {
+            return RunWithFeatures(rows, logits, requests);
+        }
+    }
+
+    private List<TeacherOutput> RunWithFeatures(ReadOnlySpan<int> rows, Span<float> logits, IReadOnlyList<FeatureRequest> requests)
+    {
         ArgumentNullException.ThrowIfNull(requests);
         var layers = requests.Select(r => r.Layer).ToList();
         var shapes = requests.Select(r =>

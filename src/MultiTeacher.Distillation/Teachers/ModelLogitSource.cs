@@ -6,11 +6,16 @@ using TorchSharp;
 
 namespace MultiTeacher.Distillation.Teachers;
 
-/// <summary>Logits computed by running the teacher network (evaluation mode) on the rows. Not thread-safe: one per actor.</summary>
+/// <summary>
+/// Logits computed by running the teacher network (evaluation mode) on the rows. One network may serve the replicas of
+/// two overlapping runs (a <c>--live</c> teacher node keeps it per recipe): a lock makes them take turns, and a
+/// <see cref="Swap"/> waits until the pass that runs ends, so no pass sees half-replaced weights.
+/// </summary>
 public sealed partial class ModelLogitSource : ILogitSource
 {
     private const int Batch = 256;
     private readonly Dataset _data;
+    private readonly Lock _gate = new();
 
     /// <summary>Serves <paramref name="model"/>'s logits on rows of <paramref name="data"/>.</summary>
     public ModelLogitSource(Model model, Dataset data)
@@ -27,7 +32,18 @@ public sealed partial class ModelLogitSource : ILogitSource
     public int Classes => Model.Classes;
 
     /// <inheritdoc />
-    public long Version { get; private set; }
+    public long Version
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _version;
+            }
+        }
+    }
+
+    private long _version;
 
     /// <summary>Replaces the weights (between shards) and moves to <paramref name="version"/>.</summary>
     public void Swap(float[] weights, long version)
@@ -37,12 +53,23 @@ public sealed partial class ModelLogitSource : ILogitSource
             throw new ArgumentException($"a checkpoint of {weights.Length} parameters cannot replace the {Model.ParameterCount} of {Model.Architecture}");
         }
 
-        Model.SetWeights(weights);
-        Version = version;
+        lock (_gate)
+        {
+            Model.SetWeights(weights);
+            _version = version;
+        }
     }
 
     /// <inheritdoc />
     public void Logits(ReadOnlySpan<int> rows, Span<float> destination)
+    {
+        lock (_gate)
+        {
+            Run(rows, destination);
+        }
+    }
+
+    private void Run(ReadOnlySpan<int> rows, Span<float> destination)
     {
         Model.eval();
         using var inference = torch.inference_mode();

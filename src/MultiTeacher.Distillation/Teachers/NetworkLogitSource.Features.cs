@@ -38,6 +38,14 @@ public sealed partial class NetworkLogitSource : IFeatureSource
     /// <summary>The features of <paramref name="requests"/> over <paramref name="rows"/> (batched), and the rows' logits.</summary>
     private List<TeacherOutput> Run(ReadOnlySpan<int> rows, IReadOnlyList<FeatureRequest> requests, out float[] logits)
     {
+        lock (_gate)
+        {
+            return RunFeatures(rows, requests, out logits);
+        }
+    }
+
+    private List<TeacherOutput> RunFeatures(ReadOnlySpan<int> rows, IReadOnlyList<FeatureRequest> requests, out float[] logits)
+    {
         var network = _network as IFeatureTeacher
             ?? throw new TeacherRefusedException(_network.Path, $"serves no named features ({_network.Format} teachers do not)");
         logits = new float[rows.Length * Classes];

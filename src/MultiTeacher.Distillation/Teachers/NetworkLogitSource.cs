@@ -5,13 +5,15 @@ namespace MultiTeacher.Distillation.Teachers;
 
 /// <summary>
 /// Logits computed by a teacher of any format (TorchScript, ONNX, safetensors) on rows of a dataset, every batch
-/// checked as the probe is. Owns the network. Not thread-safe: one per actor.
+/// checked as the probe is. Owns the network. The replicas of two overlapping runs may share it (a <c>--live</c>
+/// teacher node keeps one per recipe): a lock makes them take turns, one pass at a time (features too).
 /// </summary>
 public sealed partial class NetworkLogitSource : ILogitSource, IDisposable
 {
     private const int Batch = 256;
     private readonly ITeacherNetwork _network;
     private readonly Dataset _data;
+    private readonly Lock _gate = new();
 
     /// <summary>Serves the logits of <paramref name="network"/> on rows of <paramref name="data"/>.</summary>
     public NetworkLogitSource(ITeacherNetwork network, Dataset data)
@@ -30,6 +32,14 @@ public sealed partial class NetworkLogitSource : ILogitSource, IDisposable
 
     /// <inheritdoc />
     public void Logits(ReadOnlySpan<int> rows, Span<float> destination)
+    {
+        lock (_gate)
+        {
+            Run(rows, destination);
+        }
+    }
+
+    private void Run(ReadOnlySpan<int> rows, Span<float> destination)
     {
         var inputs = new float[Math.Min(Batch, rows.Length) * _data.Features];
         var labels = new int[Math.Min(Batch, rows.Length)];

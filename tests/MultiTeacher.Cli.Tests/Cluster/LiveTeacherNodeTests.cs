@@ -31,6 +31,7 @@ public sealed class LiveTeacherNodeTests(ITestOutputHelper output)
         try
         {
             Assert.True(await coordinator.WaitAsync(s_run) == 0, $"coordinator failed:\n{coordinator.Output}\nteacher:\n{live.Output}");
+            await HotSwapAsync(dir.Path, live, teacher);
             live.Terminate();
             Assert.True(await live.WaitAsync(TimeSpan.FromSeconds(30)) == 0, $"the teacher node did not leave cleanly on SIGTERM:\n{live.Output}");
         }
@@ -48,6 +49,34 @@ public sealed class LiveTeacherNodeTests(ITestOutputHelper output)
         Assert.Empty(Directory.GetFiles(dir.Path, "net.*.logits.npy"));
         Assert.Contains("replica(s) each, live", live.Output, StringComparison.Ordinal);
         Assert.Contains("serving teacher(s) t0, net", live.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// <c>mt checkpoint publish</c> to the live node once the run is over (it keeps the network for the next run): a
+    /// newer version of the same shape is swapped in; an older one is ignored; another shape and a teacher served from
+    /// logits are refused, with exit code 1 and the node's reason.
+    /// </summary>
+    private async Task HotSwapAsync(string directory, NodeProcess live, string teacher)
+    {
+        var address = System.Text.RegularExpressions.Regex.Match(live.Output, @"(akka\.tcp://multiteacher@127\.0\.0\.1:\d+) is up").Groups[1].Value;
+        var newer = Path.Combine(directory, "net-v2.safetensors");
+        ModelCheckpoint.Save(Model.Create($"mlp:{ClusterRunFolder.Features}-16-{ClusterRunFolder.Classes}", 6), newer);
+        var otherShape = Path.Combine(directory, "net-small.safetensors");
+        ModelCheckpoint.Save(Model.Create($"mlp:{ClusterRunFolder.Features}-8-{ClusterRunFolder.Classes}", 7), otherShape);
+        Task<(int ExitCode, string Out, string Err)> Publish(string file, string id, int version) =>
+            MtProcess.RunAsync(["checkpoint", "publish", file, "--model-id", id, "--version", $"{version}", "--seed-nodes", address, "--hostname", "127.0.0.1", "--wait", "3"]);
+
+        var swapped = await Publish(newer, "net", 2);
+        output.WriteLine(swapped.Out + swapped.Err);
+        Assert.True(swapped.ExitCode == 0, $"not swapped: {swapped.Out}{swapped.Err}\nnode:\n{live.Output}");
+        Assert.Contains("swapped: teacher net: version 0 → 2", swapped.Out, StringComparison.Ordinal);
+
+        var answers = await Task.WhenAll(Publish(teacher, "net", 1), Publish(otherShape, "net", 3), Publish(newer, "t0", 4));
+        Assert.All(answers, a => Assert.Equal(1, a.ExitCode));
+        Assert.Contains("ignored: teacher net: checkpoint version 1 ignored", answers[0].Out, StringComparison.Ordinal);
+        Assert.Contains($"is mlp:{ClusterRunFolder.Features}-8-{ClusterRunFolder.Classes} with 556 parameters, this teacher is " +
+            $"mlp:{ClusterRunFolder.Features}-16-{ClusterRunFolder.Classes} with 1,108; it keeps serving version 2", answers[1].Out, StringComparison.Ordinal);
+        Assert.Contains("only a teacher node started with --live", answers[2].Out, StringComparison.Ordinal);
     }
 
     [Fact]
