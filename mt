@@ -16,6 +16,7 @@ declare -A needed_files=(
   [dataset-fashion-mnist]="/usr/share/datasets/fashion-mnist"
   [python3-torch]="/usr/lib/python3/dist-packages/torch"
   [chromium]="/usr/bin/chromium"
+  [libopenblas0-pthread]="/usr/lib/x86_64-linux-gnu/openblas-pthread"
 )
 
 install_packages() {
@@ -107,7 +108,9 @@ case "${1:-}" in
     # Set-up on a fresh machine, as for the tests: the data (and PyTorch for `bench --pytorch`). When that cannot be
     # done, the command still runs and its own error says what is missing.
     install_packages dataset-fashion-mnist || true
-    case " $* " in *" --pytorch "*) install_packages python3-torch || true ;; esac
+    # PyTorch's side of `bench nn --pytorch` needs OpenBLAS: Debian's python3-torch otherwise runs on the reference
+    # BLAS (libblas3), 40 times slower, and the comparison would mean nothing.
+    case " $* " in *" --pytorch "*) install_packages python3-torch libopenblas0-pthread || true ;; esac
     build_if_needed
     exec dotnet "$cli_dll" "$@"
     ;;

@@ -68,6 +68,9 @@ def main():
     torch.manual_seed(0)
     check_against_float64()
     kernel = f"pytorch {torch.__version__}, {openblas_core()}"
+    if "no OpenBLAS" in kernel:
+        print("bench_nn.py: warning: PyTorch runs without OpenBLAS here (Debian's reference BLAS, libblas3, is tens of "
+              "times slower): install libopenblas0-pthread for a meaningful comparison", file=sys.stderr)
     if os.environ.get("OPENBLAS_CORETYPE"):
         kernel += f" (OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']})"
     for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT"):
