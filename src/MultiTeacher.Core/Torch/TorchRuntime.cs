@@ -144,9 +144,8 @@ public static partial class TorchRuntime
     /// of free heap is kept for the next step (<c>mallopt</c>, unless <c>GLIBC_TUNABLES</c> or <c>MALLOC_MMAP_THRESHOLD_</c>
     /// or <c>MALLOC_TRIM_THRESHOLD_</c> are set). Freed memory is reused, so a run's resident size stays flat at its peak.</item>
     /// <item>The MKL inside LibTorch runs its slow generic kernels on AMD processors; on one with AVX2 it is allowed
-    /// its AVX2 kernels (<c>MKL_ENABLE_INSTRUCTIONS=AVX2</c>; a 1200×1200 layer ran 1.7 times faster on a Zen 4), and
-    /// from Zen 5 (family 26, whose AVX-512 units are a full 512 bits wide) its AVX-512 kernels (<see cref="MklKernels"/>).
-    /// Intel processors keep MKL's own choice.</item>
+    /// its AVX2 kernels (<c>MKL_ENABLE_INSTRUCTIONS=AVX2</c>; a 1200×1200 layer ran 1.7 times faster here). Intel
+    /// processors keep MKL's own choice.</item>
     /// </list>
     /// </summary>
     private static void TuneNativeLibraries()
@@ -167,40 +166,24 @@ public static partial class TorchRuntime
             KeepFreedMemory();
         }
 
-        if (Environment.GetEnvironmentVariable("MKL_ENABLE_INSTRUCTIONS") is null && MklKernels(ReadCpuInfo()) is { } kernels)
+        if (Environment.GetEnvironmentVariable("MKL_ENABLE_INSTRUCTIONS") is null && AmdWithAvx2())
         {
-            _ = SetEnvironment("MKL_ENABLE_INSTRUCTIONS", kernels, 0);
+            _ = SetEnvironment("MKL_ENABLE_INSTRUCTIONS", "AVX2", 0);
         }
     }
 
-    /// <summary>
-    /// The MKL kernels to allow on an AMD processor, from the first lines of <c>/proc/cpuinfo</c>: <c>AVX512</c> from
-    /// family 26 (Zen 5) when it has AVX-512 (the mlp-1200's inference 1.2–1.3 times faster than with AVX2 there), else
-    /// <c>AVX2</c> when it has AVX2 and FMA (on a Zen 4, AVX-512 units are 256 bits wide and MKL's AVX-512 path was 30%
-    /// slower); null for other processors, where MKL chooses.
-    /// </summary>
-    internal static string? MklKernels(IReadOnlyList<string> cpuInfo)
-    {
-        string Field(string name) =>
-            cpuInfo.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal) && l.Contains(':', StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "";
-        var flags = Field("flags").Split(' ');
-        if (!Field("vendor_id").Contains("AuthenticAMD", StringComparison.Ordinal) || !flags.Contains("avx2") || !flags.Contains("fma"))
-        {
-            return null;
-        }
-
-        return int.TryParse(Field("cpu family"), CultureInfo.InvariantCulture, out var family) && family >= 26 && flags.Contains("avx512f") ? "AVX512" : "AVX2";
-    }
-
-    private static List<string> ReadCpuInfo()
+    private static bool AmdWithAvx2()
     {
         try
         {
-            return File.ReadLines("/proc/cpuinfo").Take(64).ToList();
+            var lines = File.ReadLines("/proc/cpuinfo").Take(64).ToList();
+            var vendor = lines.FirstOrDefault(l => l.StartsWith("vendor_id", StringComparison.Ordinal)) ?? "";
+            var flags = (lines.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal)) ?? "").Split(' ');
+            return vendor.Contains("AuthenticAMD", StringComparison.Ordinal) && flags.Contains("avx2") && flags.Contains("fma");
         }
         catch (IOException)
         {
-            return [];
+            return false;
         }
     }
 

@@ -46,17 +46,4 @@ public sealed class TorchRuntimeTests
 
         Assert.True(TorchRuntime.KeepsFreedMemory);
     }
-
-    [Theory]
-    [InlineData("AuthenticAMD", "25", "fpu avx2 fma avx512f", "AVX2")] // Zen 4: 256-bit AVX-512 units
-    [InlineData("AuthenticAMD", "26", "fpu avx2 fma avx512f", "AVX512")] // Zen 5
-    [InlineData("AuthenticAMD", "26", "fpu avx2 fma", "AVX2")]
-    [InlineData("AuthenticAMD", "23", "fpu avx", null)]
-    [InlineData("GenuineIntel", "6", "fpu avx2 fma avx512f", null)]
-    public void MklKernels_ByVendorFamilyAndFlags(string vendor, string family, string flags, string? expected)
-    {
-        string[] cpuInfo = ["processor\t: 0", $"vendor_id\t: {vendor}", $"cpu family\t: {family}", "model\t\t: 2", $"flags\t\t: {flags}"];
-
-        Assert.Equal(expected, TorchRuntime.MklKernels(cpuInfo));
-    }
 }
