@@ -15,8 +15,8 @@ public sealed class NetworkFeatureSourceTests
     [Fact]
     public void OnnxExtraOutputs_RowsInAnyOrder_EqualPyTorchsOutputsAndLogits()
     {
-        var data = Inputs();
-        using var source = new NetworkLogitSource(TeacherLoader.Load(FixturePath("features/cnn_features.onnx"), new TeacherOptions("logits")), data);
+        var data = TeacherFixtures.Inputs();
+        using var source = new NetworkLogitSource(TeacherLoader.Load(TeacherFixtures.PathOf("features/cnn_features.onnx"), new TeacherOptions("logits")), data);
         var logits = new float[s_rows.Length * 10];
 
         var features = source.LogitsAndFeatures(s_rows, logits, [new FeatureRequest("conv"), new FeatureRequest("hidden")]);
@@ -24,17 +24,17 @@ public sealed class NetworkFeatureSourceTests
         Assert.Equal([4, 13, 13], source.FeatureShape("conv"));
         Assert.Equal([16], source.FeatureShape("hidden"));
         Assert.Equal([5L, 4, 13, 13], features[0].Shape);
-        AssertRowsClose(Npy.Read(FixturePath("features/cnn_features.conv.npy")).AsFloat32(), features[0].Values, 4 * 13 * 13, "conv");
-        AssertRowsClose(Npy.Read(FixturePath("features/cnn_features.hidden.npy")).AsFloat32(), features[1].Values, 16, "hidden");
-        AssertRowsClose(Npy.Read(FixturePath("features/cnn_features.logits.npy")).AsFloat32(), logits, 10, "logits");
+        AssertRowsClose(Npy.Read(TeacherFixtures.PathOf("features/cnn_features.conv.npy")).AsFloat32(), features[0].Values, 4 * 13 * 13, "conv");
+        AssertRowsClose(Npy.Read(TeacherFixtures.PathOf("features/cnn_features.hidden.npy")).AsFloat32(), features[1].Values, 16, "hidden");
+        AssertRowsClose(Npy.Read(TeacherFixtures.PathOf("features/cnn_features.logits.npy")).AsFloat32(), logits, 10, "logits");
     }
 
     [Fact]
     public void TorchScriptChildren_AttentionMapAndFullFeature_EqualTheSameCnnFromSafetensors()
     {
-        var data = Inputs();
-        using var script = new NetworkLogitSource(TeacherLoader.Load(FixturePath("cnn.pt")), data);
-        var checkpoint = new ModelLogitSource(ModelCheckpoint.Load(FixturePath("cnn.safetensors")).Model, data);
+        var data = TeacherFixtures.Inputs();
+        using var script = new NetworkLogitSource(TeacherLoader.Load(TeacherFixtures.PathOf("cnn.pt")), data);
+        var checkpoint = new ModelLogitSource(ModelCheckpoint.Load(TeacherFixtures.PathOf("cnn.safetensors")).Model, data);
         FeatureRequest[] requests = [new("3", AttentionMap: true), new("7")];
         var fromScript = script.LogitsAndFeatures(s_rows, new float[s_rows.Length * 10], requests);
         var fromCheckpoint = checkpoint.LogitsAndFeatures(s_rows, new float[s_rows.Length * 10], requests);
@@ -52,7 +52,7 @@ public sealed class NetworkFeatureSourceTests
     [InlineData("features/cnn_features.onnx", "has no layer 'features.3'; its layers are conv, hidden")]
     public void UnknownLayer_RefusedListingTheNamesThatExist(string file, string expected)
     {
-        using var source = new NetworkLogitSource(TeacherLoader.Load(FixturePath(file), file.EndsWith(".onnx", StringComparison.Ordinal) ? new TeacherOptions("logits") : null), Inputs());
+        using var source = new NetworkLogitSource(TeacherLoader.Load(TeacherFixtures.PathOf(file), file.EndsWith(".onnx", StringComparison.Ordinal) ? new TeacherOptions("logits") : null), TeacherFixtures.Inputs());
 
         var e = Assert.Throws<UnknownLayerException>(() => source.FeatureShape("features.3"));
 
@@ -62,9 +62,9 @@ public sealed class NetworkFeatureSourceTests
     [Fact]
     public void FeatureTeacherLoader_ANonTeacherFile_RefusedNamingTheTeacherAndFile()
     {
-        var notATeacher = FixturePath("cnn.logits.npy");
+        var notATeacher = TeacherFixtures.PathOf("cnn.logits.npy");
 
-        var e = Assert.Throws<ArgumentException>(() => FeatureTeacherLoader.Load("cnn", notATeacher, Inputs()));
+        var e = Assert.Throws<ArgumentException>(() => FeatureTeacherLoader.Load("cnn", notATeacher, TeacherFixtures.Inputs()));
 
         Assert.Contains($"teacher cnn ({notATeacher}): its network cannot serve features", e.Message, StringComparison.Ordinal);
     }
@@ -80,20 +80,5 @@ public sealed class NetworkFeatureSourceTests
                     $"{label}: row {s_rows[i]} element {j}: {actual[(i * length) + j]} vs PyTorch {expected}");
             }
         }
-    }
-
-    private static Dataset Inputs() => new("fixture-inputs", Npy.Read(FixturePath("inputs.npy")).AsFloat32(), new int[32], 10, [1, 28, 28]);
-
-    private static string FixturePath(string name)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MultiTeacher.sln")))
-            {
-                return Path.Combine(directory.FullName, "tests", "MultiTeacher.Core.Tests", "Teachers", "Fixtures", name);
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no MultiTeacher.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -13,11 +13,11 @@ public sealed class NetworkLogitSourceTests
     [InlineData("mlp.onnx", "mlp")]
     public void Logits_RowsInAnyOrder_EqualPyTorchsRows(string file, string expected)
     {
-        var data = Inputs();
-        var pytorch = Npy.Read(FixturePath(expected + ".logits.npy")).AsFloat32();
+        var data = TeacherFixtures.Inputs();
+        var pytorch = Npy.Read(TeacherFixtures.PathOf(expected + ".logits.npy")).AsFloat32();
         int[] rows = [31, 0, 7, 7, 12];
         var logits = new float[rows.Length * 10];
-        using var source = new NetworkLogitSource(TeacherLoader.Load(FixturePath(file)), data);
+        using var source = new NetworkLogitSource(TeacherLoader.Load(TeacherFixtures.PathOf(file)), data);
 
         source.Logits(rows, logits);
 
@@ -33,9 +33,9 @@ public sealed class NetworkLogitSourceTests
     [Fact]
     public void OnlineTeachersFor_TorchScriptAndOnnxTeachers_EachPeerGetsItsOwnWorkingSources()
     {
-        var data = Inputs();
-        var teachersFor = OnlineExperiment.TeachersFor([FixturePath("cnn.pt"), FixturePath("two_outputs.onnx")], data,
-            new Dictionary<string, TeacherOptions> { [FixturePath("two_outputs.onnx")] = new("logits") })!;
+        var data = TeacherFixtures.Inputs();
+        var teachersFor = OnlineExperiment.TeachersFor([TeacherFixtures.PathOf("cnn.pt"), TeacherFixtures.PathOf("two_outputs.onnx")], data,
+            new Dictionary<string, TeacherOptions> { [TeacherFixtures.PathOf("two_outputs.onnx")] = new("logits") })!;
 
         var peer0 = teachersFor(0);
         var peer1 = teachersFor(1);
@@ -44,22 +44,7 @@ public sealed class NetworkLogitSourceTests
         Assert.NotSame(peer0[0].Source, peer1[0].Source);
         var logits = new float[10];
         peer1[1].Source.Logits([3], logits);
-        var pytorch = Npy.Read(FixturePath("two_outputs.logits.npy")).AsFloat32();
+        var pytorch = Npy.Read(TeacherFixtures.PathOf("two_outputs.logits.npy")).AsFloat32();
         Assert.Equal(pytorch.AsSpan(30, 10).ToArray(), logits, (a, b) => Math.Abs(a - b) <= 1e-4f);
-    }
-
-    private static Dataset Inputs() => new("fixture-inputs", Npy.Read(FixturePath("inputs.npy")).AsFloat32(), new int[32], 10, [1, 28, 28]);
-
-    private static string FixturePath(string name)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MultiTeacher.sln")))
-            {
-                return Path.Combine(directory.FullName, "tests", "MultiTeacher.Core.Tests", "Teachers", "Fixtures", name);
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no MultiTeacher.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -65,11 +65,7 @@ internal static class PeerRole
         var group = options.PeerGroup!;
         var index = options.Peer!.Value;
         var clock = Stopwatch.StartNew();
-        var (fullTrain, fullTest) = request.Data is { } files
-            ? files.LoadSplits()
-            : (DatasetCatalog.Load(dataDirectory, "train"), DatasetCatalog.Load(dataDirectory, "test"));
-        var train = fullTrain.FirstRows(request.TrainRows);
-        var test = fullTest.FirstRows(request.TestRows);
+        var (train, test) = request.LoadData(dataDirectory);
         var arch = Architecture.ForData(request.Arch, train.SampleShape, train.Classes).Text;
         var settings = request.Settings;
         var name = $"peer {index} of group {group}";

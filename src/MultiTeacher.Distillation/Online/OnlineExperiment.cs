@@ -38,11 +38,7 @@ public static class OnlineExperiment
         }
 
         var clock = Stopwatch.StartNew();
-        var (fullTrain, fullTest) = request.Data is { } files
-            ? files.LoadSplits()
-            : (DatasetCatalog.Load(dataDirectory, "train"), DatasetCatalog.Load(dataDirectory, "test"));
-        var train = fullTrain.FirstRows(request.TrainRows);
-        var test = fullTest.FirstRows(request.TestRows);
+        var (train, test) = request.LoadData(dataDirectory);
         var datasetName = request.Data?.Name ?? DatasetCatalog.FashionMnist;
         request = request with { Arch = Architecture.ForData(request.Arch, train.SampleShape, train.Classes).Text };
         Directory.CreateDirectory(Path.Combine(outDirectory, "peers"));
