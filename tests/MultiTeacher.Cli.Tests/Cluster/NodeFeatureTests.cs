@@ -32,15 +32,8 @@ public sealed class NodeFeatureTests
 
         // The cluster runs first, so the teacher node computes the feature passes (the cache beside the teacher files
         // is cold); mt distill then reads them.
-        var seedPort = NodeProcess.FreePort();
-        string[] common = ["--config", config, "--hostname", "127.0.0.1", "--set", "akka.cluster.role.teacher.min-nr-of-members=1"];
-        using var coordinator = NodeProcess.Start("coordinator", [.. common, "--roles", "coordinator,aggregator,student", "--port", $"{seedPort}", "--out", outDirectory]);
-        await coordinator.WaitForOutputAsync("starts a new cluster", s_run);
-        using var teacher = NodeProcess.Start("teacher", [.. common, "--roles", "teacher", "--port", "0", "--seed-nodes", $"akka.tcp://multiteacher@127.0.0.1:{seedPort}"]);
-        Assert.True(await coordinator.WaitAsync(s_run) == 0, $"coordinator failed:\n{coordinator.Output}\nteacher:\n{teacher.Output}");
-        teacher.Terminate();
-        await teacher.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Contains("features of teacher cnn: 3 (attention map)", teacher.Output, StringComparison.Ordinal);
+        var teacherOutput = await NodeProcess.RunCoordinatorAndTeacherAsync(config, outDirectory, s_run);
+        Assert.Contains("features of teacher cnn: 3 (attention map)", teacherOutput, StringComparison.Ordinal);
         Assert.Equal(2, Directory.GetFiles(dir.Path, "*.features.npy").Length);
 
         var local = await MtProcess.RunAsync(["distill", "--config", config, "--out", Path.Combine(dir.Path, "local")]);

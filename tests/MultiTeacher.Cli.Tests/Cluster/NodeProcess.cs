@@ -45,6 +45,24 @@ internal sealed class NodeProcess : IDisposable
     /// <summary>Starts <c>mt node</c> with <paramref name="args"/>.</summary>
     public static NodeProcess Start(string name, params string[] args) => new(name, args);
 
+    /// <summary>
+    /// Runs the distillation of <paramref name="config"/> on a coordinator process (the seed, writing to
+    /// <paramref name="outDirectory"/>) and one teacher process that joins it; fails with both outputs unless the
+    /// coordinator exits 0 within <paramref name="timeout"/>. Returns the teacher process's output.
+    /// </summary>
+    public static async Task<string> RunCoordinatorAndTeacherAsync(string config, string outDirectory, TimeSpan timeout)
+    {
+        var seedPort = FreePort();
+        string[] common = ["--config", config, "--hostname", "127.0.0.1", "--set", "akka.cluster.role.teacher.min-nr-of-members=1"];
+        using var coordinator = Start("coordinator", [.. common, "--roles", "coordinator,aggregator,student", "--port", $"{seedPort}", "--out", outDirectory]);
+        await coordinator.WaitForOutputAsync("starts a new cluster", timeout);
+        using var teacher = Start("teacher", [.. common, "--roles", "teacher", "--port", "0", "--seed-nodes", $"akka.tcp://multiteacher@127.0.0.1:{seedPort}"]);
+        Assert.True(await coordinator.WaitAsync(timeout) == 0, $"coordinator failed:\n{coordinator.Output}\nteacher:\n{teacher.Output}");
+        teacher.Terminate();
+        await teacher.WaitAsync(TimeSpan.FromSeconds(30));
+        return teacher.Output;
+    }
+
     /// <summary>A port no one listens on now (the OS's choice), for a seed node that others must be told about.</summary>
     public static int FreePort()
     {

@@ -43,15 +43,8 @@ public sealed class NodePyTorchTeacherTests
         var local = await MtProcess.RunAsync(["distill", "--config", config, "--out", Path.Combine(dir.Path, "local")]);
         Assert.True(local.ExitCode == 0, local.Err);
 
-        var seedPort = NodeProcess.FreePort();
-        string[] common = ["--config", config, "--hostname", "127.0.0.1", "--set", "akka.cluster.role.teacher.min-nr-of-members=1"];
         var outDirectory = Path.Combine(dir.Path, "cluster");
-        using var coordinator = NodeProcess.Start("coordinator", [.. common, "--roles", "coordinator,aggregator,student", "--port", $"{seedPort}", "--out", outDirectory]);
-        await coordinator.WaitForOutputAsync("starts a new cluster", s_run);
-        using var teacher = NodeProcess.Start("teacher", [.. common, "--roles", "teacher", "--port", "0", "--seed-nodes", $"akka.tcp://multiteacher@127.0.0.1:{seedPort}"]);
-        Assert.True(await coordinator.WaitAsync(s_run) == 0, $"coordinator failed:\n{coordinator.Output}\nteacher:\n{teacher.Output}");
-        teacher.Terminate();
-        await teacher.WaitAsync(TimeSpan.FromSeconds(30));
+        await NodeProcess.RunCoordinatorAndTeacherAsync(config, outDirectory, s_run);
 
         var shards = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDirectory, "summary.json"))).RootElement.GetProperty("shards");
         var planned = shards.GetProperty("planned").GetInt32();
