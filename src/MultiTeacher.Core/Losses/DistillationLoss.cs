@@ -1,5 +1,6 @@
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
@@ -83,19 +84,26 @@ public sealed class DistillationLoss
         var checks = new LossChecks(logits, targets, labels.ToArray());
         // Σ over labelled rows / B: ignore_index drops the unlabelled rows from the sum, B stays the batch size. With
         // every row labelled that is the mean, one op fewer (nll_loss divides its sum by the count, as "/ B" did).
+        // Numbers go to ops as explicit Scalars kept alive until the ops are done (see Optimizer.Step: an implicitly
+        // converted one may be finalized while an op reads it).
+        using var batch = ((double)rows).ToScalar();
         Tensor? crossEntropy = labelled == 0 ? null
             : labelled == rows ? F.cross_entropy(logits, y)
-            : F.cross_entropy(logits, y, ignore_index: Unlabelled, reduction: nn.Reduction.Sum) / rows;
+            : F.cross_entropy(logits, y, ignore_index: Unlabelled, reduction: nn.Reduction.Sum).div(batch);
         if (!distil)
         {
             return new LossTerms(crossEntropy ?? zeros(1, dtype: logits.dtype, device: logits.device).sum(), crossEntropy, null, labelled, checks);
         }
 
-        var logQ = F.log_softmax(logits / Temperature, 1);
-        var distillation = F.kl_div(logQ, targets!, log_target: false, reduction: nn.Reduction.Sum) * (Temperature * Temperature / rows);
+        using var temperature = ((double)Temperature).ToScalar();
+        using var scale = ((double)(Temperature * Temperature / rows)).ToScalar();
+        using var alpha = ((double)Alpha).ToScalar();
+        using var oneMinusAlpha = ((double)(1 - Alpha)).ToScalar();
+        var logQ = F.log_softmax(logits.div(temperature), 1);
+        var distillation = F.kl_div(logQ, targets!, log_target: false, reduction: nn.Reduction.Sum).mul(scale);
         var total = Alpha >= 1 ? distillation
-            : crossEntropy is null ? Alpha * distillation // a batch without labels: its cross-entropy term is 0
-            : ((1 - Alpha) * crossEntropy) + (Alpha * distillation);
+            : crossEntropy is null ? distillation.mul(alpha) // a batch without labels: its cross-entropy term is 0
+            : crossEntropy.mul(oneMinusAlpha).add(distillation.mul(alpha), Scalars.One);
         return new LossTerms(total, crossEntropy, distillation, labelled, checks);
     }
 

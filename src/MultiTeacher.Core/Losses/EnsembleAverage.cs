@@ -1,5 +1,6 @@
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -51,7 +52,8 @@ public static class EnsembleAverage
         }
 
         var w = TensorData.From(weights, [weights.Length, 1, 1], logits.device);
-        var scaled = logits / temperature;
+        using var t = ((double)temperature).ToScalar(); // explicit and alive until the op is done (see Optimizer.Step)
+        var scaled = logits.div(t);
         return method == EnsembleMethod.Geometric
             ? F.softmax((F.log_softmax(scaled, 2) * w).sum(dim: 0), 1)
             : (F.softmax(scaled, 2) * w).sum(dim: 0);

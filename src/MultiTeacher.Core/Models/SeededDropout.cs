@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MultiTeacher.Core.Models;
@@ -25,7 +26,8 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
             return input;
         }
 
-        using var noise = empty_like(input).bernoulli_(1 - _p, _generator).div_(1 - _p);
+        using var keep = (1 - _p).ToScalar(); // explicit and alive until the op is done (see Optimizer.Step)
+        using var noise = empty_like(input).bernoulli_(1 - _p, _generator).div_(keep);
         return input * noise;
     }
 }

@@ -1,5 +1,6 @@
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MultiTeacher.Core.Optimizers;
@@ -75,33 +76,49 @@ public sealed class Optimizer : IDisposable
     public void ZeroGrad() => _gradients.zero_();
 
     /// <summary>Applies one update from the current gradients.</summary>
+    /// <remarks>
+    /// Every number handed to an op is an explicit <see cref="Scalar"/> disposed when the step ends. A number converted
+    /// implicitly becomes a Scalar that no dispose scope tracks; its finalizer may free it while the op still reads it
+    /// (nothing keeps the managed object alive during the native call), which failed actor tests at times with
+    /// "Unknown scalar type" and "Expected false to be true" from c10::Scalar.
+    /// </remarks>
     public void Step()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Steps++;
         // L2 weight decay as torch.optim adds it: to a copy of the gradient, never to the gradient itself.
-        var grad = _weightDecay == 0 ? _gradients : _gradients.add(_parameters, alpha: _weightDecay);
+        using var weightDecay = _weightDecay.ToScalar();
+        var grad = _weightDecay == 0 ? _gradients : _gradients.add(_parameters, alpha: weightDecay);
+        using var descent = (-(double)LearningRate).ToScalar();
         if (_second is not null)
         {
             var biasCorrection1 = 1 - Math.Pow(Beta1, Steps);
             var biasCorrection2 = 1 - Math.Pow(Beta2, Steps);
-            _ = _first.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
-            _ = _second.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
-            var denominator = _second.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(Epsilon);
-            _ = _parameters.addcdiv_(_first, denominator, value: -LearningRate / biasCorrection1);
+            using var beta1 = Beta1.ToScalar();
+            using var oneMinusBeta1 = (1 - Beta1).ToScalar();
+            using var beta2 = Beta2.ToScalar();
+            using var oneMinusBeta2 = (1 - Beta2).ToScalar();
+            using var sqrtCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
+            using var epsilon = Epsilon.ToScalar();
+            using var stepSize = (-LearningRate / biasCorrection1).ToScalar();
+            _ = _first.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
+            _ = _second.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
+            var denominator = _second.sqrt().div_(sqrtCorrection2).add_(epsilon);
+            _ = _parameters.addcdiv_(_first, denominator, value: stepSize);
             return;
         }
 
         if (_momentum == 0)
         {
-            _ = _parameters.add_(grad, alpha: -LearningRate);
+            _ = _parameters.add_(grad, alpha: descent);
             return;
         }
 
         // The momentum buffer starts as the first step's gradient (PyTorch: a clone of it), then decays.
-        _ = Steps == 1 ? _first.copy_(grad) : _first.mul_(_momentum).add_(grad);
-        _ = _parameters.add_(_first, alpha: -LearningRate);
+        using var momentum = _momentum.ToScalar();
+        _ = Steps == 1 ? _first.copy_(grad) : _first.mul_(momentum).add_(grad, Scalars.One);
+        _ = _parameters.add_(_first, alpha: descent);
     }
 
     /// <summary>

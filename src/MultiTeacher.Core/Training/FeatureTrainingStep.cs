@@ -3,6 +3,7 @@ using MultiTeacher.Core.Losses.Features;
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Optimizers;
 using MultiTeacher.Core.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MultiTeacher.Core.Training;
@@ -87,7 +88,8 @@ public sealed class FeatureTrainingStep : IDisposable
                 throw new NonFiniteException($"{Terms[j].Label}: the feature loss is {featureLosses[j]} (student feature not finite?)");
             }
 
-            total = total + (Terms[j].Weight * loss);
+            using var weight = ((double)Terms[j].Weight).ToScalar(); // explicit and alive until the op is done (see Optimizer.Step)
+            total = total.add(loss.mul(weight), Scalars.One);
         }
 
         if (!total.requires_grad)

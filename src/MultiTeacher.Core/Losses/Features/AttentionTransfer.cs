@@ -1,4 +1,5 @@
 using MultiTeacher.Core.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -34,7 +35,8 @@ public static class AttentionTransfer
                 $"attention: a feature of shape {ShapeText.Format(feature.shape)} has no spatial attention map; expected (B, C, H, W) from a convolution");
         }
 
-        var powered = power == 2 ? feature.square() : feature.abs().pow(power);
+        using var exponent = power.ToScalar(); // explicit and alive until the op is done (see Optimizer.Step)
+        var powered = power == 2 ? feature.square() : feature.abs().pow(exponent);
         return powered.mean([1L]); // (B, H, W)
     }
 
@@ -66,7 +68,10 @@ public static class AttentionTransfer
     }
 
     /// <summary><c>F.normalize(x, dim=1)</c>: each row divided by its L2 norm, at least 1e-12.</summary>
-    private static Tensor Normalize(Tensor rows) => rows / rows.square().sum([1L], keepdim: true).sqrt().clamp_min(1e-12);
+    private static Tensor Normalize(Tensor rows) => rows / rows.square().sum([1L], keepdim: true).sqrt().clamp_min(s_smallestNorm);
+
+    /// <summary>1e-12, as one Scalar for the life of the process (see Optimizer.Step on implicitly converted numbers).</summary>
+    private static readonly Scalar s_smallestNorm = 1e-12.ToScalar();
 
     private static void CheckPower(double power)
     {

@@ -1,4 +1,6 @@
 using MultiTeacher.Core.Models;
+using TorchSharp;
+using MultiTeacher.Core.Torch;
 using static TorchSharp.torch;
 
 namespace MultiTeacher.Core.Losses.Features;
@@ -98,12 +100,14 @@ public sealed class FeatureTerm : IDisposable
             var loss = Kind == FeatureLossKind.Hint
                 ? HintLoss.Loss(teacher.Adapter!, studentFeature, target)
                 : AttentionTransfer.Loss(studentFeature, target.dim() == 4 ? AttentionTransfer.Map(target, Power) : target, Power);
-            var weighted = present == 1 ? loss : loss * teacher.EnsembleWeight;
-            sum = sum is null ? weighted : sum + weighted;
+            using var weight = ((double)teacher.EnsembleWeight).ToScalar(); // explicit and alive until the op is done (see Optimizer.Step)
+            var weighted = present == 1 ? loss : loss.mul(weight);
+            sum = sum is null ? weighted : sum.add(weighted, Scalars.One);
             totalWeight += teacher.EnsembleWeight;
         }
 
-        return present <= 1 ? sum : sum! / totalWeight;
+        using var total = ((double)totalWeight).ToScalar();
+        return present <= 1 ? sum : sum!.div(total);
     }
 
     /// <summary>The parameters of the hint adapters (none for attention).</summary>
