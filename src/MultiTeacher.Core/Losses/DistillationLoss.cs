@@ -35,7 +35,15 @@ public sealed class DistillationLoss
 
         Temperature = temperature;
         Alpha = alpha;
+        // Created once: the step's ops read them as explicit Scalars (see Scalars on implicitly converted numbers).
+        _temperature = ((double)temperature).ToScalar();
+        _alpha = ((double)alpha).ToScalar();
+        _oneMinusAlpha = ((double)(1 - alpha)).ToScalar();
     }
+
+    private readonly Scalar _temperature;
+    private readonly Scalar _alpha;
+    private readonly Scalar _oneMinusAlpha;
 
     /// <summary>Temperature T.</summary>
     public float Temperature { get; }
@@ -84,8 +92,8 @@ public sealed class DistillationLoss
         var checks = new LossChecks(logits, targets, labels.ToArray());
         // Σ over labelled rows / B: ignore_index drops the unlabelled rows from the sum, B stays the batch size. With
         // every row labelled that is the mean, one op fewer (nll_loss divides its sum by the count, as "/ B" did).
-        // Numbers go to ops as explicit Scalars kept alive until the ops are done (see Optimizer.Step: an implicitly
-        // converted one may be finalized while an op reads it).
+        // Numbers go to ops as explicit Scalars kept alive until the ops are done (see Scalars: an implicitly converted
+        // one may be finalized while an op reads it).
         using var batch = ((double)rows).ToScalar();
         Tensor? crossEntropy = labelled == 0 ? null
             : labelled == rows ? F.cross_entropy(logits, y)
@@ -95,15 +103,12 @@ public sealed class DistillationLoss
             return new LossTerms(crossEntropy ?? zeros(1, dtype: logits.dtype, device: logits.device).sum(), crossEntropy, null, labelled, checks);
         }
 
-        using var temperature = ((double)Temperature).ToScalar();
         using var scale = ((double)(Temperature * Temperature / rows)).ToScalar();
-        using var alpha = ((double)Alpha).ToScalar();
-        using var oneMinusAlpha = ((double)(1 - Alpha)).ToScalar();
-        var logQ = F.log_softmax(logits.div(temperature), 1);
+        var logQ = F.log_softmax(logits.div(_temperature), 1);
         var distillation = F.kl_div(logQ, targets!, log_target: false, reduction: nn.Reduction.Sum).mul(scale);
         var total = Alpha >= 1 ? distillation
-            : crossEntropy is null ? distillation.mul(alpha) // a batch without labels: its cross-entropy term is 0
-            : crossEntropy.mul(oneMinusAlpha).add(distillation.mul(alpha), Scalars.One);
+            : crossEntropy is null ? distillation.mul(_alpha) // a batch without labels: its cross-entropy term is 0
+            : crossEntropy.mul(_oneMinusAlpha).add(distillation.mul(_alpha), Scalars.One);
         return new LossTerms(total, crossEntropy, distillation, labelled, checks);
     }
 

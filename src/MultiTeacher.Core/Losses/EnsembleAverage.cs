@@ -52,7 +52,7 @@ public static class EnsembleAverage
         }
 
         var w = TensorData.From(weights, [weights.Length, 1, 1], logits.device);
-        using var t = ((double)temperature).ToScalar(); // explicit and alive until the op is done (see Optimizer.Step)
+        using var t = ((double)temperature).ToScalar(); // explicit and alive until the op is done (see Scalars)
         var scaled = logits.div(t);
         return method == EnsembleMethod.Geometric
             ? F.softmax((F.log_softmax(scaled, 2) * w).sum(dim: 0), 1)

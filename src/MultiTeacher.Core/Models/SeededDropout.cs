@@ -12,11 +12,13 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
 {
     private readonly double _p;
     private readonly Generator _generator;
+    private readonly Scalar _keep;
 
     public SeededDropout(double p, Generator generator) : base(nameof(SeededDropout))
     {
         _p = p;
         _generator = generator;
+        _keep = (1 - p).ToScalar(); // made once: an explicit Scalar the op cannot outlive (see Scalars)
     }
 
     public override Tensor forward(Tensor input)
@@ -26,8 +28,7 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
             return input;
         }
 
-        using var keep = (1 - _p).ToScalar(); // explicit and alive until the op is done (see Optimizer.Step)
-        using var noise = empty_like(input).bernoulli_(1 - _p, _generator).div_(keep);
+        using var noise = empty_like(input).bernoulli_(1 - _p, _generator).div_(_keep);
         return input * noise;
     }
 }

@@ -24,6 +24,11 @@ public sealed class Optimizer : IDisposable
     private readonly double _momentum;
     private readonly double _weightDecay;
 
+    // The step's constant numbers as explicit Scalars, made once (see Scalars on implicitly converted numbers).
+    private static readonly Scalar s_beta1 = Beta1.ToScalar(), s_oneMinusBeta1 = (1 - Beta1).ToScalar();
+    private static readonly Scalar s_beta2 = Beta2.ToScalar(), s_oneMinusBeta2 = (1 - Beta2).ToScalar(), s_epsilon = Epsilon.ToScalar();
+    private readonly Scalar _momentumScalar, _weightDecayScalar, _descent;
+
     private Optimizer(string name, Model model, float learningRate, float momentum, float weightDecay)
     {
         Name = name;
@@ -31,6 +36,9 @@ public sealed class Optimizer : IDisposable
         LearningRate = learningRate;
         _momentum = momentum;
         _weightDecay = weightDecay;
+        _momentumScalar = ((double)momentum).ToScalar();
+        _weightDecayScalar = ((double)weightDecay).ToScalar();
+        _descent = (-(double)learningRate).ToScalar();
         // Owned by the optimizer, not by a dispose scope the caller may have open.
         var flat = model.FlatParameters;
         _parameters = flat.detach().DetachFromDisposeScope();
@@ -76,49 +84,36 @@ public sealed class Optimizer : IDisposable
     public void ZeroGrad() => _gradients.zero_();
 
     /// <summary>Applies one update from the current gradients.</summary>
-    /// <remarks>
-    /// Every number handed to an op is an explicit <see cref="Scalar"/> disposed when the step ends. A number converted
-    /// implicitly becomes a Scalar that no dispose scope tracks; its finalizer may free it while the op still reads it
-    /// (nothing keeps the managed object alive during the native call), which failed actor tests at times with
-    /// "Unknown scalar type" and "Expected false to be true" from c10::Scalar.
-    /// </remarks>
+    /// <remarks>Every number reaches its op as an explicit <see cref="Scalar"/> that outlives the op (see <see cref="Scalars"/>).</remarks>
     public void Step()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Steps++;
         // L2 weight decay as torch.optim adds it: to a copy of the gradient, never to the gradient itself.
-        using var weightDecay = _weightDecay.ToScalar();
-        var grad = _weightDecay == 0 ? _gradients : _gradients.add(_parameters, alpha: weightDecay);
-        using var descent = (-(double)LearningRate).ToScalar();
+        var grad = _weightDecay == 0 ? _gradients : _gradients.add(_parameters, alpha: _weightDecayScalar);
         if (_second is not null)
         {
             var biasCorrection1 = 1 - Math.Pow(Beta1, Steps);
             var biasCorrection2 = 1 - Math.Pow(Beta2, Steps);
-            using var beta1 = Beta1.ToScalar();
-            using var oneMinusBeta1 = (1 - Beta1).ToScalar();
-            using var beta2 = Beta2.ToScalar();
-            using var oneMinusBeta2 = (1 - Beta2).ToScalar();
             using var sqrtCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
-            using var epsilon = Epsilon.ToScalar();
             using var stepSize = (-LearningRate / biasCorrection1).ToScalar();
-            _ = _first.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
-            _ = _second.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
-            var denominator = _second.sqrt().div_(sqrtCorrection2).add_(epsilon);
+            _ = _first.mul_(s_beta1).add_(grad, alpha: s_oneMinusBeta1);
+            _ = _second.mul_(s_beta2).addcmul_(grad, grad, value: s_oneMinusBeta2);
+            var denominator = _second.sqrt().div_(sqrtCorrection2).add_(s_epsilon);
             _ = _parameters.addcdiv_(_first, denominator, value: stepSize);
             return;
         }
 
         if (_momentum == 0)
         {
-            _ = _parameters.add_(grad, alpha: descent);
+            _ = _parameters.add_(grad, alpha: _descent);
             return;
         }
 
         // The momentum buffer starts as the first step's gradient (PyTorch: a clone of it), then decays.
-        using var momentum = _momentum.ToScalar();
-        _ = Steps == 1 ? _first.copy_(grad) : _first.mul_(momentum).add_(grad, Scalars.One);
-        _ = _parameters.add_(_first, alpha: descent);
+        _ = Steps == 1 ? _first.copy_(grad) : _first.mul_(_momentumScalar).add_(grad, Scalars.One);
+        _ = _parameters.add_(_first, alpha: _descent);
     }
 
     /// <summary>
@@ -159,6 +154,9 @@ public sealed class Optimizer : IDisposable
         _second?.Dispose();
         _parameters.Dispose();
         _gradients.Dispose();
+        _momentumScalar.Dispose();
+        _weightDecayScalar.Dispose();
+        _descent.Dispose();
     }
 
     // The flat tensors hold the parameters in Layout order, so a buffer flattened over the parameters is the tensor itself.

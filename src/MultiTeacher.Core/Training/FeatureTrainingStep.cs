@@ -88,7 +88,7 @@ public sealed class FeatureTrainingStep : IDisposable
                 throw new NonFiniteException($"{Terms[j].Label}: the feature loss is {featureLosses[j]} (student feature not finite?)");
             }
 
-            using var weight = ((double)Terms[j].Weight).ToScalar(); // explicit and alive until the op is done (see Optimizer.Step)
+            using var weight = ((double)Terms[j].Weight).ToScalar(); // explicit and alive until the op is done (see Scalars)
             total = total.add(loss.mul(weight), Scalars.One);
         }
 

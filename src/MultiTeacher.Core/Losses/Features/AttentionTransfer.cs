@@ -35,7 +35,7 @@ public static class AttentionTransfer
                 $"attention: a feature of shape {ShapeText.Format(feature.shape)} has no spatial attention map; expected (B, C, H, W) from a convolution");
         }
 
-        using var exponent = power.ToScalar(); // explicit and alive until the op is done (see Optimizer.Step)
+        using var exponent = power.ToScalar(); // explicit and alive until the op is done (see Scalars)
         var powered = power == 2 ? feature.square() : feature.abs().pow(exponent);
         return powered.mean([1L]); // (B, H, W)
     }
@@ -70,7 +70,7 @@ public static class AttentionTransfer
     /// <summary><c>F.normalize(x, dim=1)</c>: each row divided by its L2 norm, at least 1e-12.</summary>
     private static Tensor Normalize(Tensor rows) => rows / rows.square().sum([1L], keepdim: true).sqrt().clamp_min(s_smallestNorm);
 
-    /// <summary>1e-12, as one Scalar for the life of the process (see Optimizer.Step on implicitly converted numbers).</summary>
+    /// <summary>1e-12, as one Scalar for the life of the process (see Scalars).</summary>
     private static readonly Scalar s_smallestNorm = 1e-12.ToScalar();
 
     private static void CheckPower(double power)

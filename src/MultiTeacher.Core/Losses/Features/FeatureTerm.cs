@@ -100,7 +100,7 @@ public sealed class FeatureTerm : IDisposable
             var loss = Kind == FeatureLossKind.Hint
                 ? HintLoss.Loss(teacher.Adapter!, studentFeature, target)
                 : AttentionTransfer.Loss(studentFeature, target.dim() == 4 ? AttentionTransfer.Map(target, Power) : target, Power);
-            using var weight = ((double)teacher.EnsembleWeight).ToScalar(); // explicit and alive until the op is done (see Optimizer.Step)
+            using var weight = ((double)teacher.EnsembleWeight).ToScalar(); // explicit and alive until the op is done (see Scalars)
             var weighted = present == 1 ? loss : loss.mul(weight);
             sum = sum is null ? weighted : sum.add(weighted, Scalars.One);
             totalWeight += teacher.EnsembleWeight;
