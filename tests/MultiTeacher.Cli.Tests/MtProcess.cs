@@ -54,6 +54,30 @@ internal static class MtProcess
         TimeSpan? timeout = null, string? interruptAfter = null)
     {
         using var process = Start(args, environment, interruptAfter);
+        return await CollectAsync(process, $"mt {string.Join(' ', args)}", timeout);
+    }
+
+    /// <summary>Runs another program (a script the README names, say) as mt is run: output collected, killed after the timeout.</summary>
+    public static async Task<(int ExitCode, string Out, string Err)> RunProgramAsync(string program, IEnumerable<string> args,
+        IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        return await CollectAsync(process, $"{program} {string.Join(' ', args)}", timeout);
+    }
+
+    private static async Task<(int ExitCode, string Out, string Err)> CollectAsync(Process process, string what, TimeSpan? timeout)
+    {
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
@@ -64,7 +88,7 @@ internal static class MtProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"mt {string.Join(' ', args)} did not finish in time; stderr so far: {await stderr}");
+            throw new TimeoutException($"{what} did not finish in time; stderr so far: {await stderr}");
         }
 
         return (process.ExitCode, await stdout, await stderr);

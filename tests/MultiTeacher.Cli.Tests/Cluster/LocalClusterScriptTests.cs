@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Xunit.Abstractions;
 
@@ -86,25 +85,6 @@ public sealed class LocalClusterScriptTests(ITestOutputHelper output)
         Assert.Contains("deploy/local-cluster.sh up", result.Err, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Out, string Err)> ScriptAsync(IEnumerable<string> args, IDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(s_script);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start bash");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Out, string Err)> ScriptAsync(IEnumerable<string> args, IDictionary<string, string> environment) =>
+        MtProcess.RunProgramAsync("bash", [s_script, .. args], environment);
 }
