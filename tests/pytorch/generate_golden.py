@@ -151,6 +151,7 @@ OPTIMIZERS = {
     "sgd": lambda ps: torch.optim.SGD(ps, lr=0.1),
     "sgd_momentum": lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9),
     "sgd_momentum_wd": lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+    "adam_no_bias_grad": lambda ps: torch.optim.Adam(ps),
 }
 OPTIMIZER_SETTINGS = {
     "adam": {"lr": 1e-3, "weight_decay": 0.0},
@@ -158,6 +159,8 @@ OPTIMIZER_SETTINGS = {
     "sgd": {"lr": 0.1, "momentum": 0.0, "weight_decay": 0.0},
     "sgd_momentum": {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.0},
     "sgd_momentum_wd": {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01},
+    # Step 2 gives the bias no gradient (None): torch.optim leaves it alone and counts its steps apart from the weight's.
+    "adam_no_bias_grad": {"lr": 1e-3, "weight_decay": 0.0, "no_bias_grad_at_step": 2},
 }
 
 
@@ -180,7 +183,8 @@ def optimizers():
         for step, (gw, gb) in enumerate(grads, 1):
             optimizer.zero_grad()
             layer.weight.grad = gw.clone()
-            layer.bias.grad = gb.clone()
+            no_grad_step = OPTIMIZER_SETTINGS[name].get("no_bias_grad_at_step")
+            layer.bias.grad = None if step == no_grad_step else gb.clone()
             optimizer.step()
             tensors[f"{name}.step{step}.weight"] = layer.weight.detach().clone()
             tensors[f"{name}.step{step}.bias"] = layer.bias.detach().clone()

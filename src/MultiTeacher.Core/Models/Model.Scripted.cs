@@ -1,5 +1,6 @@
 using MultiTeacher.Core.Checkpoints;
 using MultiTeacher.Core.Torch;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -215,7 +216,10 @@ public sealed partial class Model
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var values = flat.detach().clone();
-        _ = flat.detach().copy_(arange(ParameterCount, dtype: ScalarType.Float32, device: flat.device));
+        // Explicit and alive until the op is done (see Scalars; arange(stop) makes its start and step implicitly).
+        using var start = 0.ToScalar();
+        using var stop = ParameterCount.ToScalar();
+        _ = flat.detach().copy_(arange(start, stop, Scalars.One, dtype: ScalarType.Float32, device: flat.device));
         try
         {
             var offset = 0;

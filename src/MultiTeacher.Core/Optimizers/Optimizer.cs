@@ -1,6 +1,7 @@
 using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Torch;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MultiTeacher.Core.Optimizers;
@@ -9,18 +10,18 @@ namespace MultiTeacher.Core.Optimizers;
 /// Adam or SGD with <c>torch.optim</c>'s rules and defaults (PyTorch's single-tensor update, op for op), over a model's
 /// <see cref="Model.FlatParameters"/>, of which every layer's parameters are views: the whole model is updated in a
 /// handful of in-place torch ops per step, with state buffers that are plain flat tensors a resumable run reads as arrays.
+/// It also updates a list of parameters of their own (the hint adapters), one slot each.
 /// TorchSharp's own optimizers made a new managed wrapper per parameter and state tensor each step and an extra
-/// temporary in Adam's denominator: the small student's step took 0.10 ms there, 0.05 ms here.
+/// temporary in Adam's denominator (the small student's step took 0.10 ms there, 0.05 ms here), and they hand their
+/// numbers to LibTorch as implicitly converted Scalars, which the finalizer can free during the op (see Scalars): runs
+/// with hint adapters on <c>torch.optim.Adam</c> failed at times with "Unknown scalar type" in its division.
 /// </summary>
 public sealed class Optimizer : IDisposable
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
 
-    private readonly Model _model;
-    private readonly Tensor _parameters; // the flat parameter, detached: updated in place
-    private readonly Tensor _gradients; // the flat gradient the layers' gradients are views of
-    private readonly Tensor _first; // Adam: exp_avg; SGD: momentum_buffer
-    private readonly Tensor? _second; // Adam: exp_avg_sq
+    private readonly Model? _model; // null for a list of parameters
+    private readonly ParameterSlot[] _slots;
     private readonly double _momentum;
     private readonly double _weightDecay;
 
@@ -29,22 +30,17 @@ public sealed class Optimizer : IDisposable
     private static readonly Scalar s_beta2 = Beta2.ToScalar(), s_oneMinusBeta2 = (1 - Beta2).ToScalar(), s_epsilon = Epsilon.ToScalar();
     private readonly Scalar _momentumScalar, _weightDecayScalar, _descent;
 
-    private Optimizer(string name, Model model, float learningRate, float momentum, float weightDecay)
+    private Optimizer(string name, Model? model, Func<bool, ParameterSlot[]> slots, float learningRate, float momentum, float weightDecay)
     {
         Name = name;
         _model = model;
+        _slots = slots(name == "adam");
         LearningRate = learningRate;
         _momentum = momentum;
         _weightDecay = weightDecay;
         _momentumScalar = ((double)momentum).ToScalar();
         _weightDecayScalar = ((double)weightDecay).ToScalar();
         _descent = (-(double)learningRate).ToScalar();
-        // Owned by the optimizer, not by a dispose scope the caller may have open.
-        var flat = model.FlatParameters;
-        _parameters = flat.detach().DetachFromDisposeScope();
-        _gradients = (flat.grad ?? throw new InvalidOperationException($"model {model.Architecture}: its flat parameter has no gradient")).DetachFromDisposeScope();
-        _first = zeros_like(_parameters).DetachFromDisposeScope();
-        _second = name == "adam" ? zeros_like(_parameters).DetachFromDisposeScope() : null;
     }
 
     /// <summary><c>adam</c> or <c>sgd</c>.</summary>
@@ -62,8 +58,28 @@ public sealed class Optimizer : IDisposable
     /// </summary>
     public static Optimizer Create(string name, Model model, float learningRate, float momentum = 0, float weightDecay = 0)
     {
-        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(model);
+        var normalized = CheckArguments(name, learningRate, momentum, weightDecay);
+        return new Optimizer(normalized, model, adam => [ParameterSlot.ForFlat(model.FlatParameters, $"model {model.Architecture}", adam)],
+            learningRate, momentum, weightDecay);
+    }
+
+    /// <summary>
+    /// An optimizer by name (as <see cref="Create(string, Model, float, float, float)"/>) over parameters of their own,
+    /// such as the hint adapters'; a parameter without a gradient in a step is left alone, as <c>torch.optim</c> does.
+    /// Its state is not resumable.
+    /// </summary>
+    public static Optimizer Create(string name, IReadOnlyList<Parameter> parameters, float learningRate, float momentum = 0, float weightDecay = 0)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var normalized = CheckArguments(name, learningRate, momentum, weightDecay);
+        return new Optimizer(normalized, null, adam => parameters.Select(p => ParameterSlot.ForParameter(p, adam)).ToArray(),
+            learningRate, momentum, weightDecay);
+    }
+
+    private static string CheckArguments(string name, float learningRate, float momentum, float weightDecay)
+    {
+        ArgumentNullException.ThrowIfNull(name);
         if (!(learningRate >= 0) || float.IsInfinity(learningRate))
         {
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learning rate must be finite and not negative");
@@ -77,11 +93,17 @@ public sealed class Optimizer : IDisposable
             throw new ArgumentException($"unknown optimizer '{name}'; expected 'adam' or 'sgd'", nameof(name));
         }
 
-        return new Optimizer(normalized, model, learningRate, momentum, weightDecay);
+        return normalized;
     }
 
-    /// <summary>Sets every gradient to zero (one op over the flat gradient).</summary>
-    public void ZeroGrad() => _gradients.zero_();
+    /// <summary>Sets every gradient to zero (one op over a model's flat gradient); removes a parameter's own.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var slot in _slots)
+        {
+            slot.ZeroGrad();
+        }
+    }
 
     /// <summary>Applies one update from the current gradients.</summary>
     /// <remarks>Every number reaches its op as an explicit <see cref="Scalar"/> that outlives the op (see <see cref="Scalars"/>).</remarks>
@@ -90,30 +112,42 @@ public sealed class Optimizer : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Steps++;
-        // L2 weight decay as torch.optim adds it: to a copy of the gradient, never to the gradient itself.
-        var grad = _weightDecay == 0 ? _gradients : _gradients.add(_parameters, alpha: _weightDecayScalar);
-        if (_second is not null)
+        foreach (var slot in _slots)
         {
-            var biasCorrection1 = 1 - Math.Pow(Beta1, Steps);
-            var biasCorrection2 = 1 - Math.Pow(Beta2, Steps);
+            if (slot.Gradient() is { } gradient)
+            {
+                Update(slot, gradient);
+            }
+        }
+    }
+
+    private void Update(ParameterSlot slot, Tensor gradient)
+    {
+        slot.Steps++;
+        // L2 weight decay as torch.optim adds it: to a copy of the gradient, never to the gradient itself.
+        var grad = _weightDecay == 0 ? gradient : gradient.add(slot.Values, alpha: _weightDecayScalar);
+        if (slot.Second is { } second)
+        {
+            var biasCorrection1 = 1 - Math.Pow(Beta1, slot.Steps);
+            var biasCorrection2 = 1 - Math.Pow(Beta2, slot.Steps);
             using var sqrtCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
             using var stepSize = (-LearningRate / biasCorrection1).ToScalar();
-            _ = _first.mul_(s_beta1).add_(grad, alpha: s_oneMinusBeta1);
-            _ = _second.mul_(s_beta2).addcmul_(grad, grad, value: s_oneMinusBeta2);
-            var denominator = _second.sqrt().div_(sqrtCorrection2).add_(s_epsilon);
-            _ = _parameters.addcdiv_(_first, denominator, value: stepSize);
+            _ = slot.First.mul_(s_beta1).add_(grad, alpha: s_oneMinusBeta1);
+            _ = second.mul_(s_beta2).addcmul_(grad, grad, value: s_oneMinusBeta2);
+            var denominator = second.sqrt().div_(sqrtCorrection2).add_(s_epsilon, Scalars.One);
+            _ = slot.Values.addcdiv_(slot.First, denominator, value: stepSize);
             return;
         }
 
         if (_momentum == 0)
         {
-            _ = _parameters.add_(grad, alpha: _descent);
+            _ = slot.Values.add_(grad, alpha: _descent);
             return;
         }
 
         // The momentum buffer starts as the first step's gradient (PyTorch: a clone of it), then decays.
-        _ = Steps == 1 ? _first.copy_(grad) : _first.mul_(_momentumScalar).add_(grad, Scalars.One);
-        _ = _parameters.add_(_first, alpha: _descent);
+        _ = slot.Steps == 1 ? slot.First.copy_(grad) : slot.First.mul_(_momentumScalar).add_(grad, Scalars.One);
+        _ = slot.Values.add_(slot.First, alpha: _descent);
     }
 
     /// <summary>
@@ -129,11 +163,12 @@ public sealed class Optimizer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(buffers);
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        var model = _model ?? throw new InvalidOperationException($"optimizer {Name} over a list of parameters: its state is not resumable");
         foreach (var (name, _) in Buffers())
         {
-            if (!buffers.TryGetValue(name, out var values) || values.Length != _model.ParameterCount)
+            if (!buffers.TryGetValue(name, out var values) || values.Length != model.ParameterCount)
             {
-                throw new ArgumentException($"optimizer {Name}: no state buffer '{name}' of {_model.ParameterCount} values to restore");
+                throw new ArgumentException($"optimizer {Name}: no state buffer '{name}' of {model.ParameterCount} values to restore");
             }
         }
 
@@ -145,22 +180,27 @@ public sealed class Optimizer : IDisposable
         }
 
         Steps = steps;
+        _slots[0].Steps = steps;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _first.Dispose();
-        _second?.Dispose();
-        _parameters.Dispose();
-        _gradients.Dispose();
+        foreach (var slot in _slots)
+        {
+            slot.Dispose();
+        }
+
         _momentumScalar.Dispose();
         _weightDecayScalar.Dispose();
         _descent.Dispose();
     }
 
-    // The flat tensors hold the parameters in Layout order, so a buffer flattened over the parameters is the tensor itself.
-    private IEnumerable<(string Name, Tensor Tensor)> Buffers() => _second is not null
-        ? [("adam.exp_avg", _first), ("adam.exp_avg_sq", _second)]
-        : [("sgd.momentum_buffer", _first)];
+    // A model's flat tensors hold the parameters in Layout order, so a buffer flattened over the parameters is the
+    // tensor itself; a list of parameters has no such order.
+    private IEnumerable<(string Name, Tensor Tensor)> Buffers()
+    {
+        var slot = _model is not null ? _slots[0] : throw new InvalidOperationException($"optimizer {Name} over a list of parameters: its state is not resumable");
+        return slot.Second is { } second ? [("adam.exp_avg", slot.First), ("adam.exp_avg_sq", second)] : [("sgd.momentum_buffer", slot.First)];
+    }
 }

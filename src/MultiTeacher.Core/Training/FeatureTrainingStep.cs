@@ -12,14 +12,14 @@ namespace MultiTeacher.Core.Training;
 /// One optimisation step with feature terms: the forward pass also returns the student layers the terms train, the
 /// loss is <c>CE/KD (as <see cref="TrainingStep"/>) + Σ_j λ_j·L_j</c> over the <see cref="FeatureTerm"/>s, and autograd
 /// carries it into the student and the hint adapters; the student is updated by its optimizer, the adapters by their
-/// own Adam (<c>torch.optim.Adam</c>, same learning rate). Every tensor the step makes is disposed when it returns.
+/// own Adam (<c>torch.optim.Adam</c>'s rules, same learning rate). Every tensor the step makes is disposed when it returns.
 /// </summary>
 public sealed class FeatureTrainingStep : IDisposable
 {
     private readonly TrainingStep _plain;
     private readonly string[] _studentLayers;
     private readonly int[] _layerOfTerm;
-    private readonly optim.Optimizer? _adapters;
+    private readonly Optimizer? _adapters;
 
     /// <summary>Creates the step for <paramref name="model"/> with the feature terms <paramref name="terms"/> (owned: disposed with the step).</summary>
     /// <exception cref="UnknownLayerException">A term names a student layer the model does not have.</exception>
@@ -37,7 +37,7 @@ public sealed class FeatureTrainingStep : IDisposable
 
         _layerOfTerm = terms.Select(t => Array.IndexOf(_studentLayers, t.StudentLayer)).ToArray();
         var adapterParameters = terms.SelectMany(t => t.AdapterParameters()).ToList();
-        _adapters = adapterParameters.Count == 0 ? null : optim.Adam(adapterParameters, optimizer.LearningRate);
+        _adapters = adapterParameters.Count == 0 ? null : Optimizer.Create("adam", adapterParameters, optimizer.LearningRate);
     }
 
     /// <summary>The feature terms, in the order of <see cref="FeatureStepResult.FeatureLosses"/>.</summary>
@@ -67,7 +67,7 @@ public sealed class FeatureTrainingStep : IDisposable
         }
 
         _plain.Optimizer.ZeroGrad();
-        _adapters?.zero_grad();
+        _adapters?.ZeroGrad();
         var forward = model.ForwardWithFeatures(inputs, _studentLayers); // logits (B, C) and the student features
         var terms = _plain.Loss.Terms(forward.Logits, labels, targets);
         var (value, correct) = terms.Read();
@@ -100,7 +100,7 @@ public sealed class FeatureTrainingStep : IDisposable
 
         total.backward();
         _plain.Optimizer.Step();
-        _adapters?.step();
+        _adapters?.Step();
         return new FeatureStepResult(new StepResult(value with { Total = total.item<float>() }, correct), featureLosses);
     }
 

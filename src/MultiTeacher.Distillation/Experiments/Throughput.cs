@@ -20,7 +20,8 @@ public static class Throughput
         using var scope = torch.NewDisposeScope();
         using var inference = torch.inference_mode();
         model.eval();
-        var input = torch.full(Batch, model.Architecture.InputSize, 0.5f, device: Core.Torch.TorchRuntime.Device); // (B, features)
+        using var half = 0.5f.ToScalar(); // explicit and alive until the op is done (see Scalars)
+        var input = torch.full(Batch, model.Architecture.InputSize, half, device: Core.Torch.TorchRuntime.Device); // (B, features)
         model.forward(input).Dispose();
         var n = 0;
         var watch = Stopwatch.StartNew();

@@ -36,7 +36,7 @@ public static class AttentionTransfer
         }
 
         using var exponent = power.ToScalar(); // explicit and alive until the op is done (see Scalars)
-        var powered = power == 2 ? feature.square() : feature.abs().pow(exponent);
+        var powered = power == 2 ? feature.pow(s_two) : feature.abs().pow(exponent);
         return powered.mean([1L]); // (B, H, W)
     }
 
@@ -64,14 +64,20 @@ public static class AttentionTransfer
         }
 
         var difference = Normalize(studentMap.flatten(1)) - Normalize(teacherMap.flatten(1)); // (B, H·W)
-        return difference.square().sum([1L]).sqrt().mean();
+        return difference.pow(s_two).sum([1L]).sqrt().mean();
     }
 
     /// <summary><c>F.normalize(x, dim=1)</c>: each row divided by its L2 norm, at least 1e-12.</summary>
-    private static Tensor Normalize(Tensor rows) => rows / rows.square().sum([1L], keepdim: true).sqrt().clamp_min(s_smallestNorm);
+    private static Tensor Normalize(Tensor rows) => rows / rows.pow(s_two).sum([1L], keepdim: true).sqrt().clamp_min(s_smallestNorm);
 
     /// <summary>1e-12, as one Scalar for the life of the process (see Scalars).</summary>
     private static readonly Scalar s_smallestNorm = 1e-12.ToScalar();
+
+    /// <summary>
+    /// 2, the exponent of a square: TorchSharp's <c>square()</c> is <c>pow(2)</c> with an implicit Scalar (see Scalars),
+    /// so the squares here are that op with this Scalar.
+    /// </summary>
+    private static readonly Scalar s_two = 2.ToScalar();
 
     private static void CheckPower(double power)
     {
