@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using TorchSharp;
@@ -108,7 +107,7 @@ public static class OneDnnCheck
     /// <summary>Turns oneDNN off through LibTorch's C++ entry points; false when they cannot be found.</summary>
     private static unsafe bool Disable()
     {
-        var library = LoadedLibrary("libtorch_cpu.so");
+        var library = LoadedLibraries.Find("libtorch_cpu.so");
         if (library == IntPtr.Zero
             || !NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out var globalContext)
             || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb", out var setEnabled))
@@ -127,19 +126,5 @@ public static class OneDnnCheck
 
         Enabled = false;
         return true;
-    }
-
-    private static IntPtr LoadedLibrary(string name)
-    {
-        using var process = Process.GetCurrentProcess();
-        foreach (ProcessModule module in process.Modules)
-        {
-            if (Path.GetFileName(module.FileName) == name && NativeLibrary.TryLoad(module.FileName, out var handle))
-            {
-                return handle;
-            }
-        }
-
-        return IntPtr.Zero;
     }
 }

@@ -1,6 +1,5 @@
 using MultiTeacher.Core.Losses;
 using MultiTeacher.Core.Losses.Features;
-using MultiTeacher.Core.Models;
 using MultiTeacher.Core.Optimizers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -65,18 +64,19 @@ public sealed class GarbageCollectionStressTests
         });
     }
 
+    /// <remarks>
+    /// No model forward here: with MKL's threads spinning beside this test's collecting thread on two cores, 40,000
+    /// forwards of a 4-4-2 MLP took 350–500 s in a full run (5 s alone); the dropout's Scalar is checked by ImplicitScalarTests.
+    /// </remarks>
     [Fact]
-    public void EnsembleAndDropout_WhileTheFinalizerRunsNonStop_Succeed()
+    public void Ensemble_WhileTheFinalizerRunsNonStop_Succeeds()
     {
         using var logits = randn(2, 4, 3);
-        using var model = Model.Create("mlp:4-4-2?dropout=0.5", 1);
-        using var input = randn(4, 4);
-        model.train();
 
         UnderCollection(() =>
         {
             _ = EnsembleAverage.Combine(logits, [0.25f, 0.75f], 2f, EnsembleMethod.Geometric);
-            _ = model.forward(input);
+            _ = EnsembleAverage.Combine(logits, [0.25f, 0.75f], 2f, EnsembleMethod.Weighted);
         });
     }
 
