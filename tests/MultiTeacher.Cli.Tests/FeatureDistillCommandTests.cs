@@ -115,12 +115,12 @@ public sealed class FeatureDistillCommandTests
         Assert.Equal("cnn:8-16-32", distill.GetProperty("student").GetString());
     }
 
-    private static string Write(TempDirectory dir, string entry, string extra = "")
+    private static string Write(TempDirectory dir, string entry, string extra = "", string teachers = "cnn.safetensors")
     {
         var config = Path.Combine(dir.Path, "run.hocon");
         File.WriteAllText(config, $$"""
             multiteacher.distill {
-              teachers = [cnn.safetensors]
+              teachers = [{{teachers}}]
               student = "cnn:8-16-32"
               train-rows = 356
               validation = 100
@@ -138,19 +138,6 @@ public sealed class FeatureDistillCommandTests
     {
         File.Copy(Repository.TeacherFixture("cnn.pt"), Path.Combine(dir.Path, "cnn.pt"));
         File.Copy(Repository.TeacherFixture(Path.Combine("features", "cnn_features.onnx")), Path.Combine(dir.Path, "cnn_features.onnx"));
-        var config = Path.Combine(dir.Path, "run.hocon");
-        File.WriteAllText(config, $$"""
-            multiteacher.distill {
-              teachers = [cnn.pt, { path = cnn_features.onnx, output = logits }]
-              student = "cnn:8-16-32"
-              train-rows = 356
-              validation = 100
-              shard-size = 256
-              epochs = 1
-              features = [{{entries}}]
-              feature-form = attention-map
-            }
-            """);
-        return config;
+        return Write(dir, entries, "feature-form = attention-map", "cnn.pt, { path = cnn_features.onnx, output = logits }");
     }
 }
